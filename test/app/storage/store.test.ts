@@ -1,0 +1,172 @@
+import { readdir } from "node:fs/promises";
+import { Readable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  LocalStore,
+  readAll,
+  S3Store,
+  type Store,
+  StoreError,
+  StoreNotFoundError,
+} from "../../../app/storage";
+import { type LocalS3, startLocalS3 } from "../../support/s3-server";
+import { useTempDirs } from "../../support/temp-dir";
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+/** A readable that yields `chunks` and then fails, like a source dying mid-backup. */
+function failingSource(chunks: Buffer[]): Readable {
+  let i = 0;
+  return new Readable({
+    read() {
+      const next = chunks[i++];
+      if (next) this.push(next);
+      else this.destroy(new Error("source died"));
+    },
+  });
+}
+
+let s3: LocalS3;
+beforeAll(async () => {
+  s3 = await startLocalS3();
+});
+afterAll(async () => {
+  await s3?.close();
+});
+
+const tempDir = useTempDirs("opsdeck-store");
+const backends: Array<[string, () => Promise<Store>]> = [
+  ["LocalStore", async () => new LocalStore(await tempDir())],
+  [
+    "S3Store",
+    async () => new S3Store({ bucket: await s3.createBucket(), prefix: "opsdeck", client: s3.client }),
+  ],
+];
+
+describe.each(backends)("%s", (_name, makeStore) => {
+  it("round-trips an object with its metadata", async () => {
+    const store = await makeStore();
+    await store.put("hosts/web01.json", '{"ok":true}', {
+      contentType: "application/json",
+      metadata: { Sha256: "abc" },
+    });
+
+    expect((await store.get("hosts/web01.json"))?.toString()).toBe('{"ok":true}');
+    const info = await store.head("hosts/web01.json");
+    expect(info).toMatchObject({ key: "hosts/web01.json", size: 11, metadata: { sha256: "abc" } });
+  });
+
+  it("returns undefined for a missing key and rejects streams with StoreNotFoundError", async () => {
+    const store = await makeStore();
+    expect(await store.get("nope/missing.json")).toBeUndefined();
+    expect(await store.head("nope/missing.json")).toBeUndefined();
+    await expect(store.getStream("nope/missing.json")).rejects.toBeInstanceOf(StoreNotFoundError);
+  });
+
+  it("lists keys under a prefix in key order, without the store's own prefix", async () => {
+    const store = await makeStore();
+    for (const key of [
+      "checks/web/2026-11-02.jsonl",
+      "checks/web/2026-11-01.jsonl",
+      "checks/web-a/x.jsonl",
+      "hosts/a.json",
+    ]) {
+      await store.put(key, key);
+    }
+
+    const keys = (await collect(store.list("checks/web/"))).map((o) => o.key);
+    expect(keys).toEqual(["checks/web/2026-11-01.jsonl", "checks/web/2026-11-02.jsonl"]);
+    // A prefix that is not a whole segment also matches siblings. (s3rver orders these differently
+    // from AWS, which sorts by UTF-8 bytes, so compare as sets.)
+    const partial = (await collect(store.list("checks/web"))).map((o) => o.key).sort();
+    expect(partial).toEqual([
+      "checks/web-a/x.jsonl",
+      "checks/web/2026-11-01.jsonl",
+      "checks/web/2026-11-02.jsonl",
+    ]);
+    expect((await collect(store.list(""))).length).toBe(4);
+  });
+
+  it("streams a multi-part object byte-exact and reports progress", async () => {
+    const store = await makeStore();
+    const payload = Buffer.alloc(12 * 1024 * 1024);
+    for (let i = 0; i < payload.length; i += 4) payload.writeUInt32LE(i, i);
+    let progress = 0;
+
+    const info = await store.putStream(
+      "backups/web01/a.tar.gz",
+      Readable.from([payload.subarray(0, 7e6), payload.subarray(7e6)]),
+      {
+        metadata: { sha256: "feed" },
+        onProgress: (bytes) => {
+          progress = bytes;
+        },
+      },
+    );
+
+    expect(info.size).toBe(payload.length);
+    expect(info.metadata.sha256).toBe("feed");
+    expect(progress).toBe(payload.length);
+    const back = await readAll(await store.getStream("backups/web01/a.tar.gz"));
+    expect(back.equals(payload)).toBe(true);
+  });
+
+  it("leaves nothing at the key when the source stream fails midway", async () => {
+    const store = await makeStore();
+    const chunk = Buffer.alloc(6 * 1024 * 1024, 1);
+
+    await expect(
+      store.putStream("backups/web01/broken.tar.gz", failingSource([chunk, chunk])),
+    ).rejects.toBeInstanceOf(StoreError);
+
+    expect(await store.head("backups/web01/broken.tar.gz")).toBeUndefined();
+    expect(await collect(store.list("backups/"))).toEqual([]);
+  });
+
+  it("leaves nothing at the key when the upload is aborted", async () => {
+    const store = await makeStore();
+    const controller = new AbortController();
+    const source = new Readable({ read() {} });
+    source.push(Buffer.alloc(1024));
+    const pending = store.putStream("backups/web01/aborted.tar.gz", source, { signal: controller.signal });
+
+    setTimeout(() => controller.abort(), 50);
+
+    await expect(pending).rejects.toBeInstanceOf(StoreError);
+    expect(await store.head("backups/web01/aborted.tar.gz")).toBeUndefined();
+  });
+
+  it("overwrites atomically and deletes idempotently", async () => {
+    const store = await makeStore();
+    await store.put("state/alerts.json", "v1");
+    await store.put("state/alerts.json", "v2");
+    expect((await store.get("state/alerts.json"))?.toString()).toBe("v2");
+
+    await store.delete("state/alerts.json");
+    await store.delete("state/alerts.json");
+    expect(await store.get("state/alerts.json")).toBeUndefined();
+  });
+
+  it.each(["", "/etc/passwd", "a/../b", "a//b", ".hidden", "a\\b", "a/\u0000"])(
+    "rejects the key %j",
+    async (key) => {
+      const store = await makeStore();
+      await expect(store.put(key, "x")).rejects.toThrow(/invalid store key/);
+    },
+  );
+});
+
+describe("LocalStore", () => {
+  it("never leaves temp files behind after a failed stream", async () => {
+    const dir = await tempDir();
+    const store = new LocalStore(dir);
+
+    await expect(store.putStream("logs/a.gz", failingSource([Buffer.from("partial")]))).rejects.toThrow();
+
+    expect(await readdir(dir, { recursive: true })).toEqual(["logs"]); // the directory, no temp file
+  });
+});
