@@ -1,0 +1,68 @@
+import { z } from "zod";
+import { alertRulesSchema, maintenanceWindowSchema } from "../alerts/config";
+import { checkDefaultsSchema, checksSchema } from "../checks/config";
+import { historyConfigSchema } from "../history/config";
+import { hostsConfigSchema } from "../hosts/config";
+import { metricsConfigSchema, thresholdsSchema } from "../metrics/config";
+import { notifiersSchema } from "../notify/config";
+import { scheduleConfigSchema } from "../scheduler/config";
+import { defaultStorageConfig, storageConfigSchema } from "../storage/config";
+
+/**
+ * The app config is one object built from per-section schemas, each owned by the module that uses
+ * it. Another part adds its sections (`logs`, `backups`) with `composeAppConfigSchema({ logs: … })`
+ * instead of editing these. Every section has defaults, so an empty file is a valid config.
+ */
+export const monitoringSections = {
+  storage: storageConfigSchema.default(defaultStorageConfig),
+  schedule: scheduleConfigSchema.prefault({}),
+  checkDefaults: checkDefaultsSchema.prefault({}),
+  checks: checksSchema.default([]),
+  alerts: alertRulesSchema.prefault({}),
+  notifiers: notifiersSchema.default([]),
+  maintenance: z.array(maintenanceWindowSchema).default([]),
+  thresholds: thresholdsSchema.prefault({}),
+  metrics: metricsConfigSchema.prefault({}),
+  hosts: hostsConfigSchema.prefault({}),
+  history: historyConfigSchema.prefault({}),
+};
+
+const monitoringObject = z.strictObject(monitoringSections);
+type MonitoringConfig = z.output<typeof monitoringObject>;
+
+/** References between sections: names used must be defined. */
+function checkReferences(config: MonitoringConfig, ctx: z.RefinementCtx): void {
+  const notifierNames = new Set(config.notifiers.map((n) => n.name));
+  const checkIds = new Set(config.checks.map((c) => c.id));
+  const unknownNotifiers = (names: string[], path: PropertyKey[]) => {
+    names.forEach((name, i) => {
+      if (!notifierNames.has(name))
+        ctx.addIssue({ code: "custom", path: [...path, i], message: `no notifier named "${name}"` });
+    });
+  };
+  unknownNotifiers(config.alerts.notifiers, ["alerts", "notifiers"]);
+  config.checks.forEach((check, c) => {
+    unknownNotifiers(check.alerts?.notifiers ?? [], ["checks", c, "alerts", "notifiers"]);
+  });
+  config.maintenance.forEach((window, w) => {
+    window.checks.forEach((id, i) => {
+      if (!checkIds.has(id))
+        ctx.addIssue({
+          code: "custom",
+          path: ["maintenance", w, "checks", i],
+          message: `no check with id "${id}"`,
+        });
+    });
+  });
+}
+
+/** The app config schema with extra top-level sections from other parts. */
+export function composeAppConfigSchema<Extra extends z.ZodRawShape>(extra: Extra) {
+  return z
+    .strictObject({ ...monitoringSections, ...extra })
+    .superRefine((config, ctx) => checkReferences(config as unknown as MonitoringConfig, ctx));
+}
+
+export const appConfigSchema = composeAppConfigSchema({});
+
+export type AppConfig = z.output<typeof appConfigSchema>;
