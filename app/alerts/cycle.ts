@@ -35,7 +35,7 @@ export async function runAlertCycle(
   observations: readonly Observation[],
   options: AlertCycleOptions,
 ): Promise<AlertCycleReport> {
-  const { store, scope, now, logger } = options;
+  const { store, scope, now } = options;
   const previous = await readAlertState(store, scope, now);
   const { state, events } = evaluateAlerts(previous, observations, { now, source: options.source });
   const allNames = options.notifiers.map((n) => n.name);
