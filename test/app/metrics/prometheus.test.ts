@@ -1,0 +1,76 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { register } from "prom-client";
+import { describe, expect, it } from "vitest";
+import type { CheckResult } from "../../../app/checks";
+import { createMetricsRegistry, hostSnapshotSchema } from "../../../app/metrics";
+
+const snapshot = hostSnapshotSchema.parse(
+  JSON.parse(readFileSync(path.join(__dirname, "../../fixtures/monitoring/host-snapshot.json"), "utf8")),
+);
+const now = new Date("2026-11-20T10:00:00Z");
+const web: CheckResult = {
+  checkId: "web",
+  type: "http",
+  status: "degraded",
+  startedAt: "2026-11-20T09:59:00.000Z",
+  durationMs: 250,
+  attempts: 1,
+  statusCode: 200,
+  message: "certificate expires in 3 days (minimum 14)",
+  conditions: [],
+  certificate: { validTo: "2026-11-23T10:00:00.000Z", daysLeft: 3, authorized: true },
+};
+
+describe("prometheus exposition", () => {
+  it("exposes host metrics under node_exporter names and units", async () => {
+    const registry = createMetricsRegistry({ hosts: () => [{ snapshot, up: true }], now: () => now });
+
+    const text = await registry.metrics();
+
+    expect(text).toContain('node_load1{host="web01"} 0.5');
+    expect(text).toContain('node_memory_MemAvailable_bytes{host="web01"} 1000000000');
+    expect(text).toContain(
+      'node_filesystem_avail_bytes{host="web01",device="/dev/xvda1",fstype="ext4",mountpoint="/"} 3000000000',
+    );
+    expect(text).toContain(
+      'node_filesystem_size_bytes{host="web01",device="/dev/xvdb",fstype="xfs",mountpoint="/var"} 10000000000',
+    );
+    expect(text).toContain("# TYPE node_network_receive_bytes_total counter");
+    expect(text).toContain('node_network_receive_bytes_total{host="web01",device="eth0"} 123456');
+    expect(text).toContain('node_cpu_seconds_total{host="web01",cpu="0",mode="user"} 100.5');
+    expect(text).toContain(
+      `node_boot_time_seconds{host="web01"} ${Date.parse("2026-11-19T10:00:00Z") / 1000}`,
+    );
+    expect(text).toContain('opsdeck_host_up{host="web01"} 1');
+  });
+
+  it("exposes check results as opsdeck_* metrics", async () => {
+    const registry = createMetricsRegistry({ checks: () => [web], now: () => now });
+
+    const text = await registry.metrics();
+
+    expect(text).toContain('opsdeck_check_success{check="web",type="http"} 1');
+    expect(text).toContain('opsdeck_check_status{check="web",type="http",status="degraded"} 1');
+    expect(text).toContain('opsdeck_check_status{check="web",type="http",status="down"} 0');
+    expect(text).toContain('opsdeck_check_duration_seconds{check="web",type="http"} 0.25');
+    expect(text).toContain('opsdeck_check_http_status_code{check="web",type="http"} 200');
+    expect(text).toContain('opsdeck_check_certificate_expiry_seconds{check="web",type="http"} 259200');
+    expect(text).toContain(
+      `opsdeck_check_last_run_timestamp_seconds{check="web",type="http"} ${Date.parse(web.startedAt) / 1000}`,
+    );
+  });
+
+  it("reads the sources at scrape time and keeps out of the global registry", async () => {
+    let results: CheckResult[] = [];
+    const registry = createMetricsRegistry({ checks: () => results, now: () => now });
+    const before = await registry.metrics();
+
+    results = [{ ...web, status: "down" }];
+    const after = await registry.metrics();
+
+    expect(before).not.toContain('check="web"');
+    expect(after).toContain('opsdeck_check_success{check="web",type="http"} 0');
+    expect(register.getSingleMetric("node_load1")).toBeUndefined();
+  });
+});
