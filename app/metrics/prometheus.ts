@@ -143,7 +143,9 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
     (set) =>
       eachHost((s) => {
         set({ host: s.host, cpu: "all" }, s.cpu.usedPercent / 100);
-        s.cpu.perCore.forEach((p, i) => set({ host: s.host, cpu: String(i) }, p / 100));
+        s.cpu.perCore.forEach((p, i) => {
+          set({ host: s.host, cpu: String(i) }, p / 100);
+        });
       }),
   );
   gauge(
