@@ -13,6 +13,15 @@ const project = parseYaml(readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) 
   config: Record<string, { type?: string; description?: string; default?: unknown }>;
 };
 const devStackText = readFileSync(path.join(root, "Pulumi.dev.yaml"), "utf8");
+const readme = readFileSync(path.join(root, "README.md"), "utf8");
+
+/** Dotted paths of every field in a parsed value (`loadBalancer.healthCheck.path`); lists count as leaves. */
+function fieldPaths(value: unknown, prefix = ""): string[] {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return [prefix];
+  return Object.entries(value).flatMap(([key, inner]) =>
+    fieldPaths(inner, prefix === "" ? key : `${prefix}.${key}`),
+  );
+}
 
 /** A config source over the merged stack config, the way the engine would hand it to the program. */
 function sourceFor(stack: string) {
@@ -84,5 +93,29 @@ describe("Pulumi.dev.yaml", () => {
     expect(config["opsdeck:alertWebhookUrl"]).toBe("");
     expect(devStackText).toContain("pulumi config set --secret alertWebhookUrl");
     expect(devStackText).not.toMatch(/^\s*opsdeck:alertWebhookUrl:\s*https?:/m);
+  });
+});
+
+describe("README", () => {
+  it("lists every config key and every defaulted field in its stack config reference", () => {
+    const {
+      project: _project,
+      stack: _stack,
+      alertWebhookUrl: _webhook,
+      ...defaults
+    } = loadConfig({
+      project: "opsdeck",
+      stack: "dev",
+      get: () => undefined,
+      isSecret: () => false,
+    });
+    const documented = [...configKeys, ...fieldPaths(defaults).filter((p) => !p.startsWith("servers"))];
+
+    const rows = new Set([...readme.matchAll(/^\|\s*`([^`]+)`\s*\|/gm)].map((match) => match[1]));
+
+    const isDocumented = (key: string) =>
+      [...rows].some((row) => row === key || row.startsWith(`${key}.`) || row.startsWith(`${key}[`));
+
+    for (const key of documented) expect(isDocumented(key), key).toBe(true);
   });
 });
