@@ -7,7 +7,7 @@ import type { StackConfig } from "./config";
 import { al2023AmiLookup } from "./lookups/ami";
 import { resolveNetwork } from "./lookups/network";
 import type { LbConfig } from "./rules/lb-config";
-import { namePrefix } from "./rules/naming";
+import { boundedName, namePrefix, S3_BUCKET_NAME_MAX_LENGTH } from "./rules/naming";
 import { WEB_PORT } from "./rules/server-roles";
 import { tagSet } from "./rules/tags";
 
@@ -34,7 +34,11 @@ export function createStack(config: StackConfig): StackOutputs {
   const network = resolveNetwork(config.network);
 
   // Backups, heartbeats and check history.
-  const backups = new BackupBucket(`${prefix}-backups`, { settings: config.backupBucket, tags });
+  // The component's name is also the bucket's, so it must leave room for auto-naming within S3's limit.
+  const backups = new BackupBucket(boundedName(prefix, "backups", S3_BUCKET_NAME_MAX_LENGTH), {
+    settings: config.backupBucket,
+    tags,
+  });
 
   // The servers, each allowed to write only its own part of the bucket.
   const fleet = new Fleet(`${prefix}-fleet`, {
@@ -44,6 +48,7 @@ export function createStack(config: StackConfig): StackOutputs {
     backupBucket: { arn: backups.arn, kmsKeyArn: backups.kmsKeyArn },
     latestAmi: al2023AmiLookup(),
     partition: aws.getPartitionOutput().partition,
+    namePrefix: prefix,
     tags,
   });
 

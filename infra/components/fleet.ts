@@ -4,6 +4,7 @@ import type { FleetConfig, ServerConfig } from "../config";
 import type { Network } from "../lookups/network";
 import { instancePolicyDocument, instanceTrustPolicyDocument } from "../rules/instance-policy";
 import { type Architecture, architectureOf } from "../rules/instance-types";
+import { boundedName, IAM_ROLE_NAME_MAX_LENGTH } from "../rules/naming";
 import { fleetSecurityGroupRules } from "../rules/security-group-rules";
 import type { ServerRole } from "../rules/server-roles";
 import { type Tags, withName } from "../rules/tags";
@@ -20,6 +21,8 @@ export interface FleetArgs {
   latestAmi: (arch: Architecture) => pulumi.Input<string>;
   /** The AWS partition (`aws`, `aws-cn`, …), for managed-policy ARNs. */
   partition: pulumi.Input<string>;
+  /** Base for AWS names that have a length limit (`opsdeck-dev`). */
+  namePrefix: string;
   tags: Tags;
   /** Extra first-boot shell steps per server, appended after the role's own (the agent hooks in here). */
   extraUserData?: (server: ServerConfig) => readonly string[];
@@ -129,7 +132,7 @@ export class Fleet extends pulumi.ComponentResource {
 
   private createInstanceProfile(name: string, server: ServerConfig): aws.iam.InstanceProfile {
     const role = new aws.iam.Role(
-      `${name}-role`,
+      boundedName(this.args.namePrefix, `${server.name}-role`, IAM_ROLE_NAME_MAX_LENGTH),
       {
         description: `opsdeck server ${server.name}`,
         assumeRolePolicy: JSON.stringify(instanceTrustPolicyDocument()),

@@ -8,6 +8,10 @@ const AUTONAME_SUFFIX_LENGTH = 8;
 
 /** ALB and target-group names: at most 32 characters of letters, digits and hyphens. */
 export const ELB_NAME_MAX_LENGTH = 32;
+/** S3 bucket names: at most 63 lower-case characters. */
+export const S3_BUCKET_NAME_MAX_LENGTH = 63;
+/** IAM role names: at most 64 characters. */
+export const IAM_ROLE_NAME_MAX_LENGTH = 64;
 
 /**
  * `<project>-<stack>` reduced to lower-case letters, digits and single hyphens, because several AWS names

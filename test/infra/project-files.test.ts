@@ -111,10 +111,9 @@ describe("README", () => {
     });
     const documented = [...configKeys, ...fieldPaths(defaults).filter((p) => !p.startsWith("servers"))];
 
-    const rows = new Set([...readme.matchAll(/^\|\s*`([^`]+)`\s*\|/gm)].map((match) => match[1]));
-
+    const rows = [...readme.matchAll(/^\|\s*`([^`]+)`\s*\|/gm)].map((match) => match[1] ?? "");
     const isDocumented = (key: string) =>
-      [...rows].some((row) => row === key || row.startsWith(`${key}.`) || row.startsWith(`${key}[`));
+      rows.some((row) => row === key || row.startsWith(`${key}.`) || row.startsWith(`${key}[`));
 
     for (const key of documented) expect(isDocumented(key), key).toBe(true);
   });

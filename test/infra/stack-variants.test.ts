@@ -19,7 +19,7 @@ describe("a hardened stack: AES256, Object Lock, HTTPS, own VPC, pinned image, s
 
   beforeAll(async () => {
     ({ mocks, outputs } = await buildStack({
-      stack: "Feature_Branch-with-a-rather-long-name",
+      stack: "Feature_Branch-with-a-rather-long-name-for-a-stack-of-its-own",
       config: {
         "opsdeck:servers": [
           { name: "web01", role: "web", instanceType: "t3.small" },
@@ -122,11 +122,18 @@ describe("a hardened stack: AES256, Object Lock, HTTPS, own VPC, pinned image, s
     expect(dbRule?.inputs.referencedSecurityGroupId).toBeDefined();
   });
 
-  it("keeps load balancer and target group names within AWS's 32 characters once auto-named", () => {
-    for (const type of ["aws:lb/loadBalancer:LoadBalancer", "aws:lb/targetGroup:TargetGroup"]) {
-      const { name } = mocks.one(type);
-      expect(name.length + "-abcdefg".length, name).toBeLessThanOrEqual(32);
-      expect(name).toMatch(/^opsdeck-feature-[a-z0-9]+(-[a-z0-9]+)*$/);
+  it("keeps auto-named resources within AWS's name limits despite a long stack name", () => {
+    const limits: Record<string, number> = {
+      "aws:lb/loadBalancer:LoadBalancer": 32,
+      "aws:lb/targetGroup:TargetGroup": 32,
+      "aws:s3/bucket:Bucket": 63,
+      "aws:iam/role:Role": 64,
+    };
+    for (const [type, limit] of Object.entries(limits)) {
+      for (const { name } of mocks.ofType(type)) {
+        expect(name.length + "-abcdefg".length, name).toBeLessThanOrEqual(limit);
+        expect(name).toMatch(/^opsdeck-feature-[a-z0-9]+(-[a-z0-9]+)*$/);
+      }
     }
   });
 
