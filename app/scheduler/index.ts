@@ -1,0 +1,9 @@
+export * from "./config";
+export {
+  handleShutdownSignals,
+  Scheduler,
+  type SchedulerOptions,
+  type ShutdownOptions,
+  type TaskSpec,
+  type TaskStatus,
+} from "./scheduler";
