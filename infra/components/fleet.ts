@@ -87,7 +87,7 @@ export class Fleet extends pulumi.ComponentResource {
     server: ServerConfig,
     index: number,
     securityGroupId: pulumi.Input<string>,
-  ) {
+  ): FleetServer {
     const profile = this.createInstanceProfile(name, server);
     const configuredAmi = server.amiId ?? this.args.settings.amiId;
     const { network } = this.args;
