@@ -81,7 +81,11 @@ export class LocalStore implements Store {
       const sink = createWriteStream(temp, { flags: "wx", mode: FILE_MODE });
       await pipeline(body, counter, sink, options.signal ? { signal: options.signal } : {});
     });
-    await this.writeMetadata(key, options);
+    const trailing = options.trailingMetadata?.();
+    await this.writeMetadata(
+      key,
+      trailing ? { ...options, metadata: { ...options.metadata, ...trailing } } : options,
+    );
     const info = await this.head(key);
     if (!info) throw new StoreError(`${key} vanished right after it was written`, key);
     return info;

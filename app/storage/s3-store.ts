@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import {
+  CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -49,6 +50,9 @@ export function createS3Client(options: S3ClientOptions = {}): S3Client {
     ...(options.credentials ? { credentials: options.credentials } : {}),
   });
 }
+
+/** S3's limit for CopyObject; larger objects would need a multipart copy. */
+const MAX_SINGLE_COPY_BYTES = 5 * 1024 ** 3;
 
 function statusOf(error: unknown): number | undefined {
   return (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
@@ -150,9 +154,35 @@ export class S3Store implements Store {
       options.signal?.removeEventListener("abort", onAbort);
       body.off("error", onSourceError);
     }
+    const trailing = options.trailingMetadata?.();
+    if (trailing && Object.keys(trailing).length > 0) {
+      await this.replaceMetadata(key, { ...options.metadata, ...trailing }, options.contentType);
+    }
     const info = await this.head(key);
     if (!info) throw new StoreError(`${key} is missing right after its upload completed`, key);
     return info;
+  }
+
+  /** Rewrites an object's metadata with a copy onto itself; S3 allows single copies up to 5 GiB. */
+  private async replaceMetadata(key: string, metadata: Record<string, string>, contentType?: string) {
+    const info = await this.head(key);
+    if (!info || info.size > MAX_SINGLE_COPY_BYTES) return;
+    const Key = this.fullKey(key);
+    const source = `${this.options.bucket}/${Key.split("/").map(encodeURIComponent).join("/")}`;
+    try {
+      await this.options.client.send(
+        new CopyObjectCommand({
+          Bucket: this.options.bucket,
+          Key,
+          CopySource: source,
+          MetadataDirective: "REPLACE",
+          ContentType: contentType,
+          Metadata: normaliseMetadata(metadata),
+        }),
+      );
+    } catch (error) {
+      throw this.fail("set metadata of", key, error);
+    }
   }
 
   async getStream(key: string): Promise<Readable> {

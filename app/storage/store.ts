@@ -23,6 +23,13 @@ export interface PutStreamOptions extends PutOptions {
   signal?: AbortSignal;
   /** Called with the number of bytes accepted so far. */
   onProgress?: (bytes: number) => void;
+  /**
+   * Metadata known only once the whole body has been read (a checksum computed while streaming).
+   * Called after the body ended and merged over `metadata`. S3 fixes an object's metadata when its
+   * multipart upload starts, so S3Store applies these with a server-side copy onto the same key
+   * (objects up to 5 GiB; larger ones keep only `metadata` — check `ObjectInfo.metadata`).
+   */
+  trailingMetadata?: () => Record<string, string>;
 }
 
 /**
