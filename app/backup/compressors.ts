@@ -1,0 +1,133 @@
+import { spawn } from "node:child_process";
+import { availableParallelism } from "node:os";
+import type { Duplex } from "node:stream";
+import { createGunzip } from "node:zlib";
+import { COMPRESSOR_LEVELS, type CompressorName } from "./config";
+import type { ArchiveFormat } from "./naming";
+import { ParallelGzip } from "./parallel-gzip";
+import { CompressorError, ProcessFilter } from "./process-filter";
+
+export { CompressorError } from "./process-filter";
+
+/** Program names (or paths) of the external compressors; tests point them at missing binaries. */
+export interface CompressorPrograms {
+  pigz?: string;
+  zstd?: string;
+}
+
+export interface CompressorRequest {
+  name: CompressorName;
+  level?: number | undefined;
+  threads?: number | undefined;
+}
+
+/** A compressor ready to use: what it is, and a fresh stream per archive. */
+export interface Compressor {
+  name: CompressorName;
+  format: ArchiveFormat;
+  level: number;
+  threads: number;
+  /** "gzip -6, built-in, 3 blocks in parallel" — for logs and the manifest. */
+  description: string;
+  createStream(): Duplex;
+}
+
+export interface CompressorSelection {
+  compressor: Compressor;
+  requested: CompressorName;
+  /** Set when the requested compressor was unavailable and another one is used instead. */
+  fallback?: string;
+}
+
+const availability = new Map<string, Promise<boolean>>();
+
+/** Whether `program --version` runs; cached per program for the life of the process. */
+export function isProgramAvailable(program: string): Promise<boolean> {
+  let known = availability.get(program);
+  if (!known) {
+    known = new Promise<boolean>((resolve) => {
+      const child = spawn(program, ["--version"], { stdio: "ignore" });
+      child.on("error", () => resolve(false));
+      child.on("close", (code) => resolve(code === 0));
+    });
+    availability.set(program, known);
+  }
+  return known;
+}
+
+function builtinGzip(level: number, threads: number): Compressor {
+  return {
+    name: "gzip",
+    format: "gzip",
+    level,
+    threads,
+    description: `gzip -${level} (built-in, ${threads} blocks in parallel)`,
+    createStream: () => new ParallelGzip({ level, concurrency: threads }),
+  };
+}
+
+function external(name: "pigz" | "zstd", program: string, level: number, threads: number): Compressor {
+  const args =
+    name === "pigz"
+      ? ["-c", `-${level}`, "-p", String(threads)]
+      : ["-c", "-q", "--no-progress", `-${level}`, `-T${threads}`];
+  return {
+    name,
+    format: name === "pigz" ? "gzip" : "zstd",
+    level,
+    threads,
+    description: `${name} -${level} (${program}, ${threads} threads)`,
+    createStream: () => new ProcessFilter(program, args),
+  };
+}
+
+/**
+ * Picks the compressor a backup asked for. pigz and zstd are external programs: when one is missing
+ * the backup still runs with built-in gzip, and `fallback` says what happened and how to fix it.
+ */
+export async function selectCompressor(
+  request: CompressorRequest,
+  programs: CompressorPrograms = {},
+): Promise<CompressorSelection> {
+  const range = COMPRESSOR_LEVELS[request.name];
+  const level = request.level ?? range.default;
+  if (!Number.isInteger(level) || level < range.min || level > range.max) {
+    throw new CompressorError(
+      `compressor.level: expected ${range.min}-${range.max} for ${request.name}, got ${level}`,
+    );
+  }
+  const cpus = availableParallelism();
+  if (request.name === "gzip") {
+    // One extra block in flight keeps every core busy while the main thread fills the next one.
+    return { requested: "gzip", compressor: builtinGzip(level, request.threads ?? Math.min(16, cpus + 1)) };
+  }
+  const program = programs[request.name] ?? request.name;
+  const threads = request.threads ?? cpus;
+  if (await isProgramAvailable(program)) {
+    return { requested: request.name, compressor: external(request.name, program, level, threads) };
+  }
+  const gzipLevel = level <= COMPRESSOR_LEVELS.gzip.max ? level : COMPRESSOR_LEVELS.gzip.default;
+  const consequence = request.name === "zstd" ? "; the archive will be .tar.gz instead of .tar.zst" : "";
+  return {
+    requested: request.name,
+    compressor: builtinGzip(gzipLevel, request.threads ?? Math.min(16, cpus + 1)),
+    fallback:
+      `${request.name} is not installed (${program} not found on PATH); using built-in gzip -${gzipLevel} instead` +
+      `${consequence}. Install the Debian/Ubuntu package "${request.name}" to use it.`,
+  };
+}
+
+/** A stream that turns an archive of `format` back into tar. */
+export async function createDecompressStream(
+  format: ArchiveFormat,
+  programs: CompressorPrograms = {},
+): Promise<Duplex> {
+  if (format === "gzip") return createGunzip({ chunkSize: 128 * 1024 });
+  const program = programs.zstd ?? "zstd";
+  if (!(await isProgramAvailable(program))) {
+    throw new CompressorError(
+      `this archive is zstd-compressed and ${program} is not installed; install the Debian/Ubuntu package "zstd" to read it`,
+    );
+  }
+  return new ProcessFilter(program, ["-d", "-c", "-q", "--no-progress"]);
+}

@@ -1,0 +1,109 @@
+import { z } from "zod";
+import { hostProblem, labelProblem } from "./naming";
+
+/** `7`, or "unlimited" for one per period without a count (restic's `unlimited`). */
+const keepCount = z.union([z.int().min(0), z.literal("unlimited")]);
+
+/** restic-style retention; see retention.ts for the exact meaning. All counts default to 0 (off). */
+export const retentionPolicySchema = z.strictObject({
+  keepLast: keepCount.optional(),
+  keepHourly: keepCount.optional(),
+  keepDaily: keepCount.optional(),
+  keepWeekly: keepCount.optional(),
+  keepMonthly: keepCount.optional(),
+  keepYearly: keepCount.optional(),
+});
+
+export const compressorNames = ["gzip", "pigz", "zstd"] as const;
+export type CompressorName = (typeof compressorNames)[number];
+
+/** Levels each compressor accepts, and the level used when none is given. */
+export const COMPRESSOR_LEVELS: Record<CompressorName, { min: number; max: number; default: number }> = {
+  gzip: { min: 1, max: 9, default: 6 },
+  pigz: { min: 1, max: 9, default: 6 },
+  zstd: { min: 1, max: 19, default: 3 },
+};
+
+export const compressorSchema = z
+  .strictObject({
+    /**
+     * gzip: built in (node:zlib, compressed in parallel blocks). pigz / zstd: the external programs,
+     * used when installed; when missing the backup falls back to built-in gzip and says so.
+     */
+    name: z.enum(compressorNames).default("gzip"),
+    level: z.int().optional(),
+    /** Compression threads; defaults to the number of CPUs. */
+    threads: z.int().min(1).max(64).optional(),
+  })
+  .superRefine((value, ctx) => {
+    const range = COMPRESSOR_LEVELS[value.name];
+    if (value.level !== undefined && (value.level < range.min || value.level > range.max)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["level"],
+        message: `expected ${range.min}-${range.max} for ${value.name}, got ${value.level}`,
+      });
+    }
+  });
+
+export type CompressorConfig = z.output<typeof compressorSchema>;
+
+const globList = z.array(z.string().min(1)).default([]);
+
+/** One thing to back up on a schedule: folders under a label. */
+export const backupJobSchema = z.strictObject({
+  /** Part of the archive name (`<stamp>-<label>.tar.gz`) and the retention group. */
+  label: z.string().refine((l) => labelProblem(l) === undefined, {
+    error: (issue) => labelProblem(String(issue.input)) ?? "invalid label",
+  }),
+  /** Folders (or files) to archive; stored under their absolute path without the leading `/`. */
+  sources: z.array(z.string().min(1)).min(1),
+  /** Globs over archive paths (`etc/nginx/**`); when set, only matching files are archived. */
+  include: globList,
+  /** Globs over archive paths; matching files and whole matching folders are left out. */
+  exclude: globList,
+  /** How often the agent runs this job. */
+  intervalMinutes: z
+    .int()
+    .min(5)
+    .default(24 * 60),
+  /** Overrides the section's retention for this job. */
+  retention: retentionPolicySchema.optional(),
+});
+
+export type BackupJobConfig = z.output<typeof backupJobSchema>;
+
+/** The `backups` section of the app config. The store comes from the storage section. */
+export const backupConfigSchema = z
+  .strictObject({
+    /** Name of this machine in backup keys; defaults to the OS host name. */
+    host: z
+      .string()
+      .refine((h) => hostProblem(h) === undefined, {
+        error: (issue) => hostProblem(String(issue.input)) ?? "invalid host",
+      })
+      .optional(),
+    compressor: compressorSchema.prefault({}),
+    /** Applied by `prune` to each host and label separately. */
+    retention: retentionPolicySchema.default({ keepLast: 3, keepDaily: 7, keepWeekly: 4, keepMonthly: 6 }),
+    /** Re-read and verify each archive right after creating it (doubles the read traffic). */
+    verifyAfterCreate: z.boolean().default(false),
+    /** Incomplete leftovers (an archive whose manifest never arrived) older than this are pruned. */
+    incompleteGraceHours: z.int().min(1).default(24),
+    jobs: z.array(backupJobSchema).default([]),
+  })
+  .superRefine((value, ctx) => {
+    const seen = new Map<string, number>();
+    value.jobs.forEach((job, i) => {
+      const first = seen.get(job.label);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["jobs", i, "label"],
+          message: `duplicate label ${JSON.stringify(job.label)} (also jobs[${first}])`,
+        });
+      } else seen.set(job.label, i);
+    });
+  });
+
+export type BackupConfig = z.output<typeof backupConfigSchema>;

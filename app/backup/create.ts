@@ -1,0 +1,302 @@
+import { pipeline } from "node:stream/promises";
+import type { Store } from "../storage";
+import { estimateSources, packSources, resolveSources } from "./archive";
+import { type CompressorPrograms, type CompressorRequest, selectCompressor } from "./compressors";
+import { BackupError, type BackupFailure, describeError } from "./errors";
+import {
+  type BackupManifest,
+  MANIFEST_FORMAT,
+  type ManifestEntry,
+  serialiseManifest,
+  totalsOf,
+} from "./manifest";
+import { archiveKey, backupName, manifestKey } from "./naming";
+import { type BackupEventListener, ProgressTracker } from "./progress";
+import { createPathFilter } from "./selection";
+import { recordFailure, recordSuccess } from "./state";
+import { CoalescingCounter, Sha256Counter } from "./streams";
+import { defaultBackupHost, OPSDECK_VERSION } from "./version";
+
+export interface CreateBackupOptions {
+  store: Store;
+  /** Folders (or files) to archive; relative paths resolve against `cwd`. */
+  sources: readonly string[];
+  /** Names the job: part of the archive name and the retention group. Default "backup". */
+  label?: string;
+  /** Default: the OS host name, lower-cased. */
+  host?: string;
+  include?: readonly string[];
+  exclude?: readonly string[];
+  /** Default: built-in gzip at level 6. */
+  compressor?: CompressorRequest;
+  /** Where to find pigz / zstd (default: on PATH). */
+  programs?: CompressorPrograms;
+  /** Walk the sources first so progress events carry totals (costs one extra directory walk). */
+  estimate?: boolean;
+  /** Aborting stops the backup; nothing is left that looks complete. */
+  signal?: AbortSignal;
+  onEvent?: BackupEventListener;
+  now?: () => Date;
+  cwd?: string;
+  /** Write last-success / last-failure under state/backups/ (default true). */
+  recordState?: boolean;
+  progressIntervalMs?: number;
+}
+
+/** A completed backup. */
+export interface BackupRecord {
+  ok: true;
+  host: string;
+  label: string;
+  id: string;
+  key: string;
+  manifestKey: string;
+  format: BackupManifest["archive"]["format"];
+  compressor: BackupManifest["archive"]["compressor"] & { requested: string };
+  startedAt: string;
+  completedAt: string;
+  durationMs: number;
+  /** Stored (compressed) bytes. */
+  size: number;
+  sha256: string;
+  files: number;
+  /** Uncompressed file bytes. */
+  bytes: number;
+  tarBytes: number;
+  /** Uncompressed tar bytes per second over the whole run. */
+  bytesPerSecond: number;
+  /** Compressor fallbacks, skipped sockets/pipes, tar warnings. */
+  warnings: string[];
+}
+
+/** Bytes the tar stream is batched into before compression. */
+const TAR_BATCH_BYTES = 256 * 1024;
+
+/**
+ * Streams the sources into one compressed tar in the store — no temp file — while computing its
+ * SHA-256, then writes the manifest. Only the manifest makes a backup complete: if anything fails,
+ * the upload is aborted (or the partial object removed), the failure is recorded under
+ * state/backups/ and a BackupError carrying a BackupFailure record is thrown.
+ */
+export async function createBackup(options: CreateBackupOptions): Promise<BackupRecord> {
+  const now = options.now ?? (() => new Date());
+  const tracker = new ProgressTracker("create", options.onEvent, now, options.progressIntervalMs);
+  const startedAt = now();
+  const host = options.host ?? defaultBackupHost();
+  const label = options.label ?? "backup";
+  const store = options.store;
+  let phase = "preparing";
+  let id: string | undefined;
+  let key: string | undefined;
+  let archiveMayExist = false;
+
+  try {
+    const name = backupName(host, label, startedAt);
+    id = name.id;
+    const filter = createPathFilter({ include: options.include ?? [], exclude: options.exclude ?? [] });
+    const sources = await resolveSources(options.sources, options.cwd ?? process.cwd());
+    const selection = await selectCompressor(options.compressor ?? { name: "gzip" }, options.programs);
+    if (selection.fallback) tracker.warn(selection.fallback);
+    const { compressor } = selection;
+    key = archiveKey(name, compressor.format);
+    const metaKey = manifestKey(name);
+    if ((await store.head(key)) || (await store.head(metaKey))) {
+      throw new Error(
+        `a backup named ${name.id} already exists for ${host}; use another label or wait a second`,
+      );
+    }
+
+    if (options.estimate) {
+      tracker.phase("scanning");
+      const estimate = await estimateSources(sources, filter);
+      tracker.totalBytesIn = estimate.tarBytes;
+      tracker.totalFiles = estimate.entries;
+    }
+
+    phase = "archiving";
+    tracker.phase("archiving");
+    const entries: ManifestEntry[] = [];
+    const pack = packSources(sources, {
+      filter,
+      onEntry: (entry) => {
+        entries.push(entry);
+        tracker.files++;
+      },
+      onSkip: (path, why) => tracker.warn(`skipped ${path}: ${why}`),
+      onWarn: (message) => tracker.warn(message),
+    });
+    const tap = new CoalescingCounter(TAR_BATCH_BYTES, (bytes) => {
+      tracker.bytesIn = bytes;
+      tracker.tick();
+    });
+    const digest = new Sha256Counter((bytes) => {
+      tracker.bytesOut = bytes;
+    });
+    archiveMayExist = true;
+    const stored = await streamIntoStore(
+      store,
+      key,
+      pipelineOf(pack as unknown as NodeJS.ReadableStream, tap, compressor.createStream(), digest),
+      digest,
+      {
+        signal: options.signal,
+        metadata: {
+          "opsdeck-host": host,
+          "opsdeck-label": label,
+          "opsdeck-compressor": compressor.name,
+        },
+        contentType: compressor.format === "gzip" ? "application/gzip" : "application/zstd",
+      },
+    );
+    const sha256 = digest.sha256 as string;
+    if (stored.size !== digest.bytes) {
+      throw new Error(`the store holds ${stored.size} bytes but ${digest.bytes} were written`);
+    }
+    if (stored.metadata.sha256 === undefined) {
+      tracker.warn("the store could not attach the checksum to the archive object; the manifest carries it");
+    } else if (stored.metadata.sha256 !== sha256) {
+      throw new Error(
+        "the checksum stored with the archive does not match the one computed while writing it",
+      );
+    }
+
+    phase = "writing-manifest";
+    tracker.phase("writing-manifest");
+    const completedAt = now();
+    const manifest: BackupManifest = {
+      format: MANIFEST_FORMAT,
+      host,
+      id: name.id,
+      label,
+      startedAt: startedAt.toISOString(),
+      completedAt: completedAt.toISOString(),
+      opsdeckVersion: OPSDECK_VERSION,
+      archive: {
+        key,
+        format: compressor.format,
+        size: stored.size,
+        sha256,
+        compressor: { name: compressor.name, level: compressor.level, threads: compressor.threads },
+      },
+      sources: sources.map((s) => s.absolute),
+      include: [...(options.include ?? [])],
+      exclude: [...(options.exclude ?? [])],
+      totals: totalsOf(entries, tap.bytes),
+      entries,
+    };
+    await store.put(metaKey, serialiseManifest(manifest), { contentType: "application/json" });
+    archiveMayExist = false;
+
+    const durationMs = Math.max(0, completedAt.getTime() - startedAt.getTime());
+    const record: BackupRecord = {
+      ok: true,
+      host,
+      label,
+      id: name.id,
+      key,
+      manifestKey: metaKey,
+      format: compressor.format,
+      compressor: { ...manifest.archive.compressor, requested: selection.requested },
+      startedAt: manifest.startedAt,
+      completedAt: manifest.completedAt,
+      durationMs,
+      size: stored.size,
+      sha256,
+      files: manifest.totals.files,
+      bytes: manifest.totals.bytes,
+      tarBytes: tap.bytes,
+      bytesPerSecond: durationMs > 0 ? Math.round((tap.bytes * 1000) / durationMs) : 0,
+      warnings: tracker.warnings,
+    };
+    tracker.finish();
+    if (options.recordState !== false) {
+      await recordSuccess(store, {
+        host,
+        label,
+        id: name.id,
+        key,
+        startedAt: record.startedAt,
+        completedAt: record.completedAt,
+        durationMs,
+        size: record.size,
+        sha256,
+        files: record.files,
+        bytes: record.bytes,
+        compressor: compressor.description,
+      }).catch((error) =>
+        tracker.warn(`the backup is complete but its state was not recorded: ${describeError(error)}`),
+      );
+    }
+    return record;
+  } catch (error) {
+    // The manifest was never written, so this is not a backup; remove what may be left of the archive.
+    if (archiveMayExist && key) await store.delete(key).catch(() => undefined);
+    const failedAt = now();
+    const failure: BackupFailure = {
+      ok: false,
+      host,
+      label,
+      ...(id ? { id } : {}),
+      ...(key ? { key } : {}),
+      startedAt: startedAt.toISOString(),
+      failedAt: failedAt.toISOString(),
+      durationMs: Math.max(0, failedAt.getTime() - startedAt.getTime()),
+      phase,
+      error: describeError(error),
+    };
+    if (options.recordState !== false && id) {
+      await recordFailure(store, {
+        host,
+        label,
+        id,
+        startedAt: failure.startedAt,
+        failedAt: failure.failedAt,
+        phase,
+        error: failure.error,
+      }).catch(() => undefined);
+    }
+    throw new BackupError(failure, { cause: error });
+  }
+}
+
+type Stage = NodeJS.ReadableStream | NodeJS.ReadWriteStream;
+
+/** Runs the producing pipeline; its promise settles when the last stage has seen all data. */
+function pipelineOf(...stages: [Stage, ...Stage[]]): (signal?: AbortSignal) => Promise<void> {
+  return (signal) =>
+    (pipeline as (...args: unknown[]) => Promise<void>)(...stages, ...(signal ? [{ signal }] : []));
+}
+
+/**
+ * Runs producer and upload together. Whichever fails first stops the other, and its error is the one
+ * reported: "EACCES: /etc/shadow" is what a person needs, not the "upload aborted" that follows it.
+ */
+async function streamIntoStore(
+  store: Store,
+  key: string,
+  produce: (signal?: AbortSignal) => Promise<void>,
+  body: Sha256Counter,
+  options: { signal?: AbortSignal | undefined; metadata: Record<string, string>; contentType: string },
+) {
+  let firstError: unknown;
+  const fail = (error: unknown) => {
+    firstError ??= error;
+    body.destroy(error instanceof Error ? error : new Error(String(error)));
+  };
+  const producing = produce(options.signal).catch(fail);
+  const uploading = store
+    .putStream(key, body, {
+      ...(options.signal ? { signal: options.signal } : {}),
+      contentType: options.contentType,
+      metadata: options.metadata,
+      trailingMetadata: (): Record<string, string> => (body.sha256 ? { sha256: body.sha256 } : {}),
+    })
+    .catch((error) => {
+      fail(error);
+      return undefined;
+    });
+  const [, stored] = await Promise.all([producing, uploading]);
+  if (firstError !== undefined) throw firstError;
+  if (!stored) throw new Error("the upload ended without a result");
+  return stored;
+}

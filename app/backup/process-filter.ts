@@ -1,0 +1,111 @@
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { Duplex } from "node:stream";
+
+/** An external compressor failed: it is missing, crashed, or exited with a non-zero status. */
+export class CompressorError extends Error {
+  override readonly name = "CompressorError";
+}
+
+const STDERR_TAIL = 2_000;
+
+/**
+ * A child process used as a stream filter (`pigz -c`, `zstd -d -c`): what is written goes to its
+ * stdin, what it prints comes out. The readable side ends only after the process exited with status 0,
+ * so a crash halfway can never pass for a short but complete output.
+ */
+export class ProcessFilter extends Duplex {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private stdoutEnded = false;
+  private inputEnded = false;
+  private exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  private stdinError: Error | undefined;
+  private stderrTail = "";
+  private waitingWrite: (() => void) | undefined;
+
+  constructor(
+    readonly command: string,
+    readonly args: readonly string[],
+  ) {
+    super();
+    const child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"] });
+    this.child = child;
+    child.on("error", (error: NodeJS.ErrnoException) => {
+      const why = error.code === "ENOENT" ? "it is not installed (not found on PATH)" : error.message;
+      this.destroy(new CompressorError(`cannot run ${command}: ${why}`, { cause: error }));
+    });
+    child.stdout.on("data", (chunk: Buffer) => {
+      if (!this.push(chunk)) child.stdout.pause();
+    });
+    child.stdout.on("end", () => {
+      this.stdoutEnded = true;
+      this.settle();
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      this.stderrTail = (this.stderrTail + chunk.toString("utf8")).slice(-STDERR_TAIL);
+    });
+    // EPIPE when the process died early: its exit status explains why, so pending writes wait for it.
+    child.stdin.on("error", (error) => {
+      this.stdinError = error;
+    });
+    child.stdin.on("drain", () => this.releaseWrite());
+    child.on("close", (code, signal) => {
+      this.exit = { code, signal };
+      this.releaseWrite();
+      this.settle();
+    });
+  }
+
+  override _read(): void {
+    this.child.stdout.resume();
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+    if (this.exit) {
+      done(this.failure());
+      return;
+    }
+    const release = () => done(this.stdinError || this.exit ? this.failure() : null);
+    if (this.stdinError) this.waitingWrite = release;
+    else if (this.child.stdin.write(chunk)) done();
+    else this.waitingWrite = release;
+  }
+
+  override _final(done: (error?: Error | null) => void): void {
+    this.inputEnded = true;
+    this.child.stdin.end();
+    done();
+  }
+
+  override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
+    if (!this.exit) this.child.kill("SIGTERM");
+    done(error);
+  }
+
+  private releaseWrite(): void {
+    const waiting = this.waitingWrite;
+    this.waitingWrite = undefined;
+    waiting?.();
+  }
+
+  private failure(): CompressorError {
+    const stderr = this.stderrTail.trim();
+    const detail = stderr ? `: ${stderr}` : "";
+    if (this.exit?.signal)
+      return new CompressorError(`${this.command} was killed by ${this.exit.signal}${detail}`);
+    if (this.exit && this.exit.code !== 0) {
+      return new CompressorError(`${this.command} exited with status ${this.exit.code}${detail}`);
+    }
+    if (this.stdinError) {
+      return new CompressorError(`${this.command} stopped reading its input${detail}`, {
+        cause: this.stdinError,
+      });
+    }
+    return new CompressorError(`${this.command} exited before reading all of its input${detail}`);
+  }
+
+  private settle(): void {
+    if (!this.exit || !this.stdoutEnded || this.destroyed) return;
+    if (this.exit.code === 0 && this.inputEnded && !this.stdinError) this.push(null);
+    else this.destroy(this.failure());
+  }
+}

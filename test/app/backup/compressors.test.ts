@@ -1,0 +1,166 @@
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { gunzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { CompressorError, createDecompressStream, selectCompressor } from "../../../app/backup/compressors";
+import { ParallelGzip } from "../../../app/backup/parallel-gzip";
+import { ProcessFilter } from "../../../app/backup/process-filter";
+import { readAll } from "../../../app/storage";
+
+/** Half compressible text, half noise, in uneven chunks. */
+function sample(bytes: number): Buffer[] {
+  const text = Buffer.from(
+    "Nov 21 05:11:44 web01 nginx[812]: 10.0.0.7 GET /api/v1/items 200\n".repeat(bytes / 128),
+  );
+  const all = Buffer.concat([text, randomBytes(bytes - text.length)]);
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < all.length; i += 77_777) chunks.push(all.subarray(i, i + 77_777));
+  return chunks;
+}
+
+async function through(stream: NodeJS.ReadWriteStream, input: Buffer[]): Promise<Buffer> {
+  const out: Buffer[] = [];
+  await pipeline(Readable.from(input), stream, async (source: AsyncIterable<string | Buffer>) => {
+    for await (const chunk of source) out.push(Buffer.from(chunk));
+  });
+  return Buffer.concat(out);
+}
+
+describe("ParallelGzip", () => {
+  it("produces gzip that Node and the gzip program both decompress to the input", async () => {
+    const input = sample(3 * 1024 * 1024);
+    const compressed = await through(
+      new ParallelGzip({ level: 6, blockSize: 256 * 1024, concurrency: 3 }),
+      input,
+    );
+
+    expect(gunzipSync(compressed).equals(Buffer.concat(input))).toBe(true);
+    const gzip = await new Promise<Buffer>((resolve, reject) => {
+      const child = execFile(
+        "gzip",
+        ["-dc"],
+        { encoding: "buffer", maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout) => (error ? reject(error) : resolve(stdout)),
+      );
+      child.stdin?.end(compressed);
+    });
+    expect(gzip.equals(Buffer.concat(input))).toBe(true);
+  });
+
+  it("cuts one large chunk into several blocks and keeps their order", async () => {
+    const input = [Buffer.concat(sample(2 * 1024 * 1024))];
+    const compressed = await through(
+      new ParallelGzip({ level: 1, blockSize: 100_000, concurrency: 4 }),
+      input,
+    );
+
+    expect(gunzipSync(compressed).equals(input[0] as Buffer)).toBe(true);
+  });
+
+  it("turns empty input into a valid empty gzip file", async () => {
+    const compressed = await through(new ParallelGzip({ level: 6 }), []);
+
+    expect(compressed.length).toBeGreaterThan(0);
+    expect(gunzipSync(compressed).length).toBe(0);
+  });
+});
+
+describe("selectCompressor", () => {
+  it("uses built-in gzip at level 6 by default", async () => {
+    const { compressor, fallback } = await selectCompressor({ name: "gzip" });
+
+    expect(compressor).toMatchObject({ name: "gzip", format: "gzip", level: 6 });
+    expect(fallback).toBeUndefined();
+  });
+
+  it.each(["pigz", "zstd"] as const)(
+    "uses %s when it is installed, and its output reads back",
+    async (name) => {
+      const { compressor, fallback } = await selectCompressor({ name, level: 3 });
+      expect(fallback).toBeUndefined();
+      expect(compressor.name).toBe(name);
+      const input = sample(1024 * 1024);
+
+      const compressed = await through(compressor.createStream(), input);
+      const restored = await through(await createDecompressStream(compressor.format), [compressed]);
+
+      expect(restored.equals(Buffer.concat(input))).toBe(true);
+    },
+  );
+
+  it("falls back to built-in gzip when pigz is missing and says how to fix it", async () => {
+    const { compressor, fallback } = await selectCompressor(
+      { name: "pigz", level: 9 },
+      { pigz: "opsdeck-test-no-such-pigz" },
+    );
+
+    expect(compressor).toMatchObject({ name: "gzip", format: "gzip", level: 9 });
+    expect(fallback).toMatch(
+      /pigz is not installed .*using built-in gzip -9.*Install the Debian\/Ubuntu package "pigz"/,
+    );
+  });
+
+  it("falls back from zstd to gzip at gzip's default level and warns about the extension", async () => {
+    const { compressor, fallback } = await selectCompressor(
+      { name: "zstd", level: 19 },
+      { zstd: "opsdeck-test-no-such-zstd" },
+    );
+
+    expect(compressor).toMatchObject({ name: "gzip", level: 6 });
+    expect(fallback).toContain(".tar.gz instead of .tar.zst");
+  });
+
+  it("rejects a level the compressor does not have", async () => {
+    await expect(selectCompressor({ name: "gzip", level: 0 })).rejects.toThrow(
+      /compressor.level: expected 1-9/,
+    );
+  });
+
+  it("explains that reading a zstd archive needs zstd", async () => {
+    await expect(createDecompressStream("zstd", { zstd: "opsdeck-test-no-such-zstd" })).rejects.toThrow(
+      /zstd-compressed .*install the Debian\/Ubuntu package "zstd"/,
+    );
+  });
+});
+
+describe("ProcessFilter", () => {
+  it("fails instead of ending when the program exits non-zero after partial output", async () => {
+    const filter = new ProcessFilter("sh", ["-c", "head -c 100; echo 'disk on fire' >&2; exit 3"]);
+
+    const failure = through(filter, [randomBytes(4 * 1024 * 1024)]);
+
+    await expect(failure).rejects.toThrow(CompressorError);
+    await expect(failure).rejects.toThrow(/sh exited with status 3: disk on fire/);
+  });
+
+  it("fails when the decompressor rejects corrupt input", async () => {
+    const garbage = randomBytes(64 * 1024);
+
+    await expect(through(await createDecompressStream("zstd"), [garbage])).rejects.toThrow(
+      /zstd exited with status/,
+    );
+  });
+
+  it("reports a program that does not exist", async () => {
+    await expect(
+      through(new ProcessFilter("opsdeck-test-no-such-program", []), [Buffer.from("x")]),
+    ).rejects.toThrow(/cannot run opsdeck-test-no-such-program: it is not installed/);
+  });
+
+  it("passes large streams through with back-pressure", async () => {
+    const input = sample(8 * 1024 * 1024);
+
+    const output = await through(new ProcessFilter("cat", []), input);
+
+    expect(output.equals(Buffer.concat(input))).toBe(true);
+  });
+
+  it("works as a plain stream for a consumer that reads all at once", async () => {
+    const filter = new ProcessFilter("cat", []);
+    filter.end(Buffer.from("hello"));
+
+    expect((await readAll(filter)).toString()).toBe("hello");
+  });
+});
