@@ -50,7 +50,8 @@ export async function runAlertCycle(
       });
     }
   }
-  await writeAlertState(store, scope, state);
+  // Steady and healthy (the common case): nothing worth a write, so a sample does not cost a PUT.
+  if (!isQuiet(previous, state)) await writeAlertState(store, scope, state);
 
   if (state.undelivered.length > 0) {
     state.undelivered = await deliverQueued(state.undelivered, options);
@@ -91,4 +92,15 @@ async function deliverQueued(
       remaining.push({ ...item, notifiers: left, tries: item.tries + (tryNow.length > 0 ? 1 : 0) });
   }
   return remaining;
+}
+
+/** Nothing open, failing, queued or newly suppressed, before or after. */
+function isQuiet(before: AlertState, after: AlertState): boolean {
+  const calm = (s: AlertState) =>
+    Object.keys(s.open).length === 0 &&
+    s.undelivered.length === 0 &&
+    Object.values(s.subjects).every((subject) => subject.failures === 0);
+  return (
+    calm(before) && calm(after) && JSON.stringify(before.suppressed) === JSON.stringify(after.suppressed)
+  );
 }

@@ -28,7 +28,8 @@ export const monitoringSections = {
 };
 
 const monitoringObject = z.strictObject(monitoringSections);
-type MonitoringConfig = z.output<typeof monitoringObject>;
+/** The sections the monitoring engine reads; any composed app config satisfies it. */
+export type MonitoringConfig = z.output<typeof monitoringObject>;
 
 /** References between sections: names used must be defined. */
 function checkReferences(config: MonitoringConfig, ctx: z.RefinementCtx): void {

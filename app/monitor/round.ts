@@ -1,0 +1,123 @@
+import { runAlertCycle } from "../alerts/cycle";
+import { activeWindow } from "../alerts/maintenance";
+import type { CheckResult } from "../checks/result";
+import { CheckRunner } from "../checks/runner";
+import type { MonitoringConfig } from "../config/schema";
+import type { CompactReport } from "../history/compact";
+import { newRoundId, writeRound } from "../history/write";
+import { readHosts } from "../hosts/heartbeat";
+import { silentLogger } from "../lib/logger";
+import type { AlertEvent } from "../notify/event";
+import { createNotifiers } from "../notify/notifiers";
+import type { Store } from "../storage/store";
+import { compactIfDue } from "./compaction";
+import type { MonitorDeps } from "./deps";
+import { checkObservations, heartbeatObservations } from "./observations";
+
+export interface RoundOptions extends MonitorDeps {
+  /** Cancels the round: queued checks are skipped, finished results are still saved. */
+  signal?: AbortSignal;
+  /** Compact history at the end when due (default true; long-lived processes use their own task). */
+  compact?: boolean;
+}
+
+export interface RoundReport {
+  roundId: string;
+  startedAt: string;
+  finishedAt: string;
+  results: CheckResult[];
+  /** Alert events this round raised (opened, resolved, reminders). */
+  events: AlertEvent[];
+  /** Notifications still waiting for a notifier. */
+  undelivered: number;
+  compaction?: CompactReport;
+  /** Steps that failed after the results were saved (alerting, compaction), for the caller to log. */
+  errors: string[];
+}
+
+/**
+ * One checks round, persisted: run every check, save the results (history + latest), evaluate
+ * alerts for checks and host heartbeats, notify, and compact history when due. This is what a
+ * Lambda scheduled event calls. Throws only when the results themselves cannot be saved.
+ */
+export async function runChecksRound(
+  config: MonitoringConfig,
+  store: Store,
+  options: RoundOptions = {},
+): Promise<RoundReport> {
+  const now = options.now ?? (() => new Date());
+  const logger = options.logger ?? silentLogger;
+  const runner =
+    options.runner ??
+    new CheckRunner(config.checkDefaults, {
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.createResolver ? { createResolver: options.createResolver } : {}),
+      now,
+    });
+  const roundId = newRoundId();
+  const startedAt = now();
+  let results: CheckResult[];
+  try {
+    results = await runner.runAll(config.checks, options.signal ? { signal: options.signal } : {});
+  } finally {
+    if (!options.runner) await runner.close();
+  }
+  for (const result of results) {
+    const window = activeWindow(config.maintenance, { checkId: result.checkId }, new Date(result.startedAt));
+    if (window) result.maintenance = window.id;
+  }
+  const finishedAt = now();
+  await writeRound(store, { roundId, finishedAt, results });
+
+  const report: RoundReport = {
+    roundId,
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    results,
+    events: [],
+    undelivered: 0,
+    errors: [],
+  };
+  try {
+    const hosts = await readHosts(store, { now: finishedAt, staleAfterMs: config.hosts.staleAfterMs });
+    const observations = [
+      ...checkObservations(config, results),
+      ...heartbeatObservations(config, hosts, finishedAt),
+    ];
+    const notifiers =
+      options.notifiers ??
+      createNotifiers(config.notifiers, { logger, ...(options.fetch ? { fetch: options.fetch } : {}) });
+    const alerts = await runAlertCycle(observations, {
+      store,
+      scope: "checks",
+      source: "checks",
+      notifiers,
+      logger,
+      now: finishedAt,
+    });
+    report.events = alerts.events.map((e) => e.event);
+    report.undelivered = alerts.undelivered;
+  } catch (error) {
+    report.errors.push(`alerting failed: ${(error as Error).message}`);
+    logger.error({ roundId, error: (error as Error).message }, "alerting failed after the round was saved");
+  }
+  if (options.compact !== false && !options.signal?.aborted) {
+    try {
+      const compaction = await compactIfDue(config, store, finishedAt);
+      if (compaction) report.compaction = compaction;
+    } catch (error) {
+      report.errors.push(`compaction failed: ${(error as Error).message}`);
+      logger.error({ roundId, error: (error as Error).message }, "history compaction failed");
+    }
+  }
+  logger.info(
+    {
+      roundId,
+      checks: results.length,
+      down: results.filter((r) => r.status === "down").length,
+      events: report.events.length,
+    },
+    "checks round saved",
+  );
+  return report;
+}

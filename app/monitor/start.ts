@@ -1,0 +1,108 @@
+import type { Registry } from "prom-client";
+import type { CheckResult } from "../checks/result";
+import { CheckRunner } from "../checks/runner";
+import type { MonitoringConfig } from "../config/schema";
+import { compactHistory } from "../history/compact";
+import { silentLogger } from "../lib/logger";
+import { createMetricsRegistry } from "../metrics/prometheus";
+import { createNotifiers } from "../notify/notifiers";
+import { Scheduler } from "../scheduler/scheduler";
+import type { Store } from "../storage/store";
+import { type Agent, type AgentOptions, createAgent } from "./agent";
+import { runChecksRound } from "./round";
+
+export interface StartOptions extends AgentOptions {
+  /** Run check rounds and history compaction here (default true). */
+  checks?: boolean;
+  /** Sample this machine and send heartbeats (default true). */
+  agent?: boolean;
+}
+
+export interface MonitorProcess {
+  /** Register more tasks here (log follow, scheduled backups). */
+  scheduler: Scheduler;
+  /** This process's metrics for `/metrics`: its own host and its latest check results. */
+  registry: Registry;
+  agent?: Agent;
+  /** Stops timers, waits for running tasks (up to `graceMs`), closes connections. */
+  stop(graceMs?: number): Promise<string[]>;
+}
+
+/**
+ * Starts monitoring in a long-running process (`npm start`, the Kubernetes server, the agent):
+ * check rounds, compaction, metric sampling and heartbeats on the scheduler, at the configured
+ * intervals. The caller wires shutdown signals with `handleShutdownSignals(process.scheduler)`.
+ */
+export function startMonitor(
+  config: MonitoringConfig,
+  store: Store,
+  options: StartOptions = {},
+): MonitorProcess {
+  const logger = options.logger ?? silentLogger;
+  const now = options.now ?? (() => new Date());
+  const scheduler = new Scheduler({ logger, now });
+  const notifiers =
+    options.notifiers ??
+    createNotifiers(config.notifiers, { logger, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  let lastResults: CheckResult[] = [];
+  let runner: CheckRunner | undefined;
+
+  if (options.checks !== false) {
+    runner = new CheckRunner(config.checkDefaults, {
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.createResolver ? { createResolver: options.createResolver } : {}),
+      now,
+    });
+    const roundRunner = runner;
+    scheduler.register({
+      name: "checks",
+      everyMs: config.schedule.checksEveryMs,
+      run: async (signal) => {
+        const report = await runChecksRound(config, store, {
+          ...options,
+          runner: roundRunner,
+          notifiers,
+          logger,
+          now,
+          signal,
+          compact: false,
+        });
+        lastResults = report.results;
+      },
+    });
+    scheduler.register({
+      name: "compaction",
+      everyMs: config.schedule.compactEveryMs,
+      runAtStart: false,
+      run: () => compactHistory(store, { retentionDays: config.history.retentionDays, now: now() }),
+    });
+  }
+
+  let agent: Agent | undefined;
+  if (options.agent !== false) {
+    agent = createAgent(config, store, { ...options, notifiers, logger, now });
+    for (const task of agent.tasks) scheduler.register(task);
+  }
+
+  const registry = createMetricsRegistry({
+    hosts: () => {
+      const snapshot = agent?.sampler.latest();
+      return snapshot ? [{ snapshot, up: true }] : [];
+    },
+    checks: () => lastResults,
+    now,
+  });
+
+  scheduler.start();
+  return {
+    scheduler,
+    registry,
+    ...(agent ? { agent } : {}),
+    async stop(graceMs = config.schedule.shutdownGraceMs) {
+      const late = await scheduler.stop(graceMs);
+      await agent?.sampler.idle();
+      await runner?.close();
+      return late;
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { alertStateKey } from "../../../app/alerts";
+import { parseAppConfig } from "../../../app/config";
+import { readHosts } from "../../../app/hosts";
+import { createAgent, startMonitor, takeMetricsSnapshot } from "../../../app/monitor";
+import { LocalStore } from "../../../app/storage";
+import { useTempDirs } from "../../support/temp-dir";
+import { fixedSource, startReceiver, startService } from "./support";
+
+const tempDir = useTempDirs("opsdeck-agent");
+let service: Awaited<ReturnType<typeof startService>>;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+beforeAll(async () => {
+  [service, receiver] = await Promise.all([startService(), startReceiver()]);
+});
+afterAll(async () => {
+  await Promise.all([service.close(), receiver.close()]);
+});
+const t0 = new Date("2026-11-20T10:00:00Z");
+
+function config(extra: Record<string, unknown> = {}) {
+  return parseAppConfig(
+    {
+      hosts: { name: "web01" },
+      alerts: { openAfter: 1 },
+      thresholds: { disk: { warning: 80, critical: 90 } },
+      notifiers: [{ name: "hook", type: "webhook", url: `${receiver.url}/hook`, retries: 0 }],
+      ...extra,
+    },
+    "config",
+  );
+}
+
+async function runTask(agent: ReturnType<typeof createAgent>, name: string) {
+  await agent.tasks.find((task) => task.name === name)?.run(new AbortController().signal);
+}
+
+describe("agent", () => {
+  it("sends a heartbeat with the latest snapshot", async () => {
+    const store = new LocalStore(await tempDir());
+    const agent = createAgent(config(), store, { source: fixedSource(), now: () => t0 });
+
+    await runTask(agent, "metrics");
+    await runTask(agent, "heartbeat");
+
+    const [host] = await readHosts(store, { now: t0, staleAfterMs: 60_000 });
+    expect(host).toMatchObject({ host: "web01", status: "up", snapshot: { memory: { usedPercent: 50 } } });
+  });
+
+  it("alerts when a disk crosses its critical line, through the configured notifiers", async () => {
+    const store = new LocalStore(await tempDir());
+    const agent = createAgent(config(), store, { source: fixedSource(95), now: () => t0 });
+    const before = receiver.events().length;
+
+    await runTask(agent, "metrics");
+    await runTask(agent, "heartbeat");
+
+    expect(agent.readings().find((r) => r.key === "disk:/")?.level).toBe("critical");
+    expect(receiver.events().slice(before)).toMatchObject([
+      {
+        kind: "opened",
+        subject: "host:web01:disk:/",
+        severity: "critical",
+        title: "web01 disk / at 95%",
+        source: "agent:web01",
+      },
+    ]);
+  });
+
+  it("writes no alert state while the host is healthy", async () => {
+    const store = new LocalStore(await tempDir());
+    const agent = createAgent(config(), store, { source: fixedSource(10), now: () => t0 });
+
+    await runTask(agent, "metrics");
+    await runTask(agent, "heartbeat");
+
+    expect(await store.get(alertStateKey("host-web01"))).toBeUndefined();
+  });
+
+  it("takes a one-off snapshot for the CLI", async () => {
+    const snapshot = await takeMetricsSnapshot(config(), { source: fixedSource(), settleMs: 1 });
+
+    expect(snapshot).toMatchObject({ host: "web01", filesystems: [{ mount: "/", usedPercent: 50 }] });
+  });
+});
+
+describe("long-running monitor", () => {
+  it("runs rounds, sampling and heartbeats on its scheduler, exposes metrics, and stops cleanly", async () => {
+    const store = new LocalStore(await tempDir());
+    const cfg = config({ checks: [{ id: "web", type: "http", url: `${service.url}/ok` }] });
+
+    const monitor = startMonitor(cfg, store, { source: fixedSource() });
+    await monitor.scheduler.runNow("checks");
+    await monitor.scheduler.runNow("metrics");
+    await monitor.scheduler.runNow("heartbeat");
+    const metrics = await monitor.registry.metrics();
+    const late = await monitor.stop(5_000);
+
+    expect(monitor.scheduler.status().map((s) => s.name)).toEqual([
+      "checks",
+      "compaction",
+      "metrics",
+      "heartbeat",
+    ]);
+    expect(metrics).toContain('opsdeck_check_success{check="web",type="http"} 1');
+    expect(metrics).toContain('node_memory_MemAvailable_bytes{host="web01"} 500');
+    expect(late).toEqual([]);
+    expect((await readHosts(store, { now: new Date(), staleAfterMs: 60_000 }))[0]?.host).toBe("web01");
+  });
+});
