@@ -1,0 +1,182 @@
+import { errorTypeAt } from "./error-type";
+import { isErrorLevel } from "./levels";
+import type { LineFilter } from "./line-filter";
+import { createMessageScan, maskedMessage, scanMessage } from "./message-scan";
+import { createParsedLine, type LineParser, type ParseContext, resetParsedLine } from "./parsed-line";
+import type { ScanState } from "./scan-state";
+
+export interface ScannerLimits {
+  /** Bytes of one line that are read; the rest of a longer line is skipped (and counted). */
+  maxLineBytes: number;
+  /** Bytes of a message scanned for its group key and client IP. */
+  messageScanBytes: number;
+}
+
+export const DEFAULT_SCANNER_LIMITS: ScannerLimits = { maxLineBytes: 65_536, messageScanBytes: 1024 };
+
+/**
+ * Splits byte chunks into lines and feeds each to the format parser and the accumulators.
+ * Chunks are scanned in place with Buffer.indexOf; only a line cut by a chunk boundary is
+ * copied, into a carry buffer capped at `maxLineBytes`, so a 10 MB line costs 64 KiB of memory.
+ */
+export class LineScanner {
+  private readonly parsed = createParsedLine();
+  private readonly message = createMessageScan();
+  private readonly carry: Buffer;
+  private carryLength = 0;
+  private carryOversized = false;
+
+  constructor(
+    private readonly parse: LineParser,
+    private readonly context: ParseContext,
+    private readonly filter: LineFilter,
+    private readonly state: ScanState,
+    private readonly limits: ScannerLimits = DEFAULT_SCANNER_LIMITS,
+  ) {
+    this.carry = Buffer.allocUnsafe(limits.maxLineBytes);
+  }
+
+  /** Feeds the next bytes of the input. The chunk may be reused by the caller afterwards. */
+  push(chunk: Buffer): void {
+    const length = chunk.length;
+    this.state.counters.bytes += length;
+    this.filter.newChunk();
+    let pos = 0;
+    if (this.carryLength > 0 || this.carryOversized) {
+      const newline = chunk.indexOf(10);
+      if (newline < 0) {
+        this.appendCarry(chunk, 0, length);
+        return;
+      }
+      this.appendCarry(chunk, 0, newline);
+      this.flushCarry();
+      this.filter.newChunk();
+      pos = newline + 1;
+    }
+    for (;;) {
+      const newline = chunk.indexOf(10, pos);
+      if (newline < 0) break;
+      this.line(chunk, pos, newline, false);
+      pos = newline + 1;
+    }
+    if (pos < length) this.appendCarry(chunk, pos, length);
+  }
+
+  /** Ends the input: a last line without a line break is still a line. */
+  finish(): void {
+    if (this.carryLength > 0 || this.carryOversized) this.flushCarry();
+  }
+
+  private appendCarry(chunk: Buffer, start: number, end: number): void {
+    const room = this.carry.length - this.carryLength;
+    const take = Math.min(room, end - start);
+    if (take > 0) chunk.copy(this.carry, this.carryLength, start, start + take);
+    this.carryLength += take;
+    if (end - start > take) this.carryOversized = true;
+  }
+
+  private flushCarry(): void {
+    const length = this.carryLength;
+    const oversized = this.carryOversized;
+    this.carryLength = 0;
+    this.carryOversized = false;
+    this.filter.newChunk();
+    this.line(this.carry, 0, length, oversized);
+  }
+
+  /** Analyses one line `buf[start, end)` (without its line break). */
+  line(buf: Buffer, start: number, end: number, oversized: boolean): void {
+    const counters = this.state.counters;
+    counters.lines++;
+    if (end - start > this.limits.maxLineBytes) {
+      end = start + this.limits.maxLineBytes;
+      oversized = true;
+    }
+    if (oversized) counters.oversized++;
+    if (end > start && buf[end - 1] === 13) {
+      counters.crlf++;
+      end--;
+    }
+    if (end === start) {
+      counters.empty++;
+      return;
+    }
+    const parsed = this.parsed;
+    resetParsedLine(parsed);
+    if (!this.parse(buf, start, end, this.context, parsed)) {
+      counters.unparsed++;
+      if (hasControlBytes(buf, start, end)) counters.binary++;
+      return;
+    }
+    counters.parsed++;
+    const filter = this.filter;
+    const ts = parsed.ts;
+    if (
+      !filter.keepsLevel(parsed.level) ||
+      !filter.keepsTime(ts) ||
+      !filter.matchesPattern(buf, start, end)
+    ) {
+      counters.filteredOut++;
+      return;
+    }
+    counters.matched++;
+    const state = this.state;
+    state.levels[parsed.level] = (state.levels[parsed.level] as number) + 1;
+
+    const text = parsed.textBuf ?? buf;
+    const keyEnd = Math.min(parsed.keyEnd, parsed.keyStart + this.limits.messageScanBytes);
+    const message = this.message;
+    scanMessage(text, parsed.keyStart, keyEnd, message);
+    if (message.binary) counters.binary++;
+
+    const isError = isErrorLevel(parsed.level);
+    if (Number.isNaN(ts)) {
+      counters.missingTimestamp++;
+    } else {
+      if (!(ts >= state.firstTs)) state.firstTs = ts;
+      if (!(ts <= state.lastTs)) state.lastTs = ts;
+      state.time.add(ts, isError);
+    }
+    if (isError) {
+      state.errorTypes.add(parsed.errorType ?? errorTypeAt(text, parsed.typeStart, keyEnd));
+    }
+    if (parsed.ipFromField) {
+      if (parsed.hasIpv4) state.ips.add(parsed.ipv4);
+      else if (parsed.ipText !== null) state.ips.add(parsed.ipText);
+    } else if (message.hasIpv4) {
+      state.ips.add(message.ipv4);
+    }
+    this.countMessage(text, parsed.keyStart, keyEnd);
+  }
+
+  /**
+   * Counts the line's message group. Groups are keyed by the first 32-bit hash (a small integer
+   * key keeps the Map fast); the second hash, kept as the slot's tag, catches the rare collision,
+   * which is then keyed by both hashes together (a number above 2^32, so it cannot clash).
+   */
+  private countMessage(text: Uint8Array, start: number, end: number): void {
+    const messages = this.state.messages;
+    const { key1, key2 } = this.message;
+    let slot = messages.find(key1);
+    if (slot >= 0 && messages.tagOf(slot) === key2) {
+      messages.increment(slot);
+      return;
+    }
+    slot =
+      slot < 0
+        ? messages.insert(key1)
+        : messages.add(4_294_967_296 + (key1 >>> 0) * 1_048_576 + (key2 >>> 12));
+    if (messages.added) {
+      messages.setTag(slot, key2);
+      messages.setLabel(slot, maskedMessage(text, start, end));
+    }
+  }
+}
+
+function hasControlBytes(buf: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const b = buf[i] as number;
+    if ((b < 32 && b !== 9) || b === 127) return true;
+  }
+  return false;
+}

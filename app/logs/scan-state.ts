@@ -1,0 +1,124 @@
+import { DistinctCounter, type DistinctCounterSnapshot } from "./distinct-counter";
+import { FrequentItems, type FrequentItemsSnapshot } from "./frequent-items";
+import { LEVELS } from "./levels";
+import { TimeBuckets, type TimeBucketsSnapshot } from "./time-buckets";
+
+/** How much each bounded structure may hold; see docs/logs.md for what happens past the limits. */
+export interface StateLimits {
+  /** Distinct client IPs counted exactly before switching to HyperLogLog + heavy hitters. */
+  ipExactLimit: number;
+  /** Distinct error types tracked. */
+  errorTypeLimit: number;
+  /** Distinct message groups tracked. */
+  messageLimit: number;
+  /** Days of per-minute counts kept for the histogram and incidents. */
+  maxDays: number;
+}
+
+/** Line counts of a scan; every line lands in exactly one of empty, unparsed or parsed. */
+export interface LineCounters {
+  lines: number;
+  bytes: number;
+  empty: number;
+  parsed: number;
+  unparsed: number;
+  /** Parsed lines that passed the filters (everything below counts only these). */
+  matched: number;
+  filteredOut: number;
+  /** Lines holding NUL or other control bytes (parsed or not). */
+  binary: number;
+  /** Lines longer than the line limit; only their first part was read. */
+  oversized: number;
+  crlf: number;
+  /** Matched lines without a usable timestamp. */
+  missingTimestamp: number;
+}
+
+export interface ScanStateSnapshot {
+  counters: LineCounters;
+  levels: Float64Array;
+  firstTs: number;
+  lastTs: number;
+  errorTypes: FrequentItemsSnapshot<string>;
+  ips: DistinctCounterSnapshot;
+  messages: FrequentItemsSnapshot<number>;
+  time: TimeBucketsSnapshot;
+  limits: StateLimits;
+}
+
+export function emptyCounters(): LineCounters {
+  return {
+    lines: 0,
+    bytes: 0,
+    empty: 0,
+    parsed: 0,
+    unparsed: 0,
+    matched: 0,
+    filteredOut: 0,
+    binary: 0,
+    oversized: 0,
+    crlf: 0,
+    missingTimestamp: 0,
+  };
+}
+
+/**
+ * Everything a scan accumulates. Mergeable, so a file split across worker threads (or several
+ * files) combine into one result; snapshots are structured-clone friendly for postMessage.
+ */
+export class ScanState {
+  counters: LineCounters = emptyCounters();
+  readonly levels = new Float64Array(LEVELS.length);
+  firstTs = Number.NaN;
+  lastTs = Number.NaN;
+  readonly errorTypes: FrequentItems<string>;
+  readonly ips: DistinctCounter;
+  readonly messages: FrequentItems<number>;
+  readonly time: TimeBuckets;
+
+  constructor(readonly limits: StateLimits) {
+    this.errorTypes = new FrequentItems<string>(limits.errorTypeLimit);
+    this.ips = new DistinctCounter(limits.ipExactLimit);
+    this.messages = new FrequentItems<number>(limits.messageLimit);
+    this.time = new TimeBuckets(limits.maxDays);
+  }
+
+  merge(other: ScanState): void {
+    this.mergeSnapshot(other.snapshot());
+  }
+
+  /** Adds another state (from a worker thread, or another file) to this one. */
+  mergeSnapshot(other: ScanStateSnapshot): void {
+    for (const key of Object.keys(this.counters) as (keyof LineCounters)[]) {
+      this.counters[key] += other.counters[key];
+    }
+    for (let i = 0; i < this.levels.length; i++)
+      this.levels[i] = (this.levels[i] as number) + (other.levels[i] as number);
+    if (!(this.firstTs <= other.firstTs) && !Number.isNaN(other.firstTs)) this.firstTs = other.firstTs;
+    if (!(this.lastTs >= other.lastTs) && !Number.isNaN(other.lastTs)) this.lastTs = other.lastTs;
+    this.errorTypes.mergeSnapshot(other.errorTypes);
+    this.ips.mergeSnapshot(other.ips);
+    this.messages.mergeSnapshot(other.messages);
+    this.time.mergeSnapshot(other.time);
+  }
+
+  snapshot(): ScanStateSnapshot {
+    return {
+      counters: { ...this.counters },
+      levels: this.levels.slice(),
+      firstTs: this.firstTs,
+      lastTs: this.lastTs,
+      errorTypes: this.errorTypes.snapshot(),
+      ips: this.ips.snapshot(),
+      messages: this.messages.snapshot(),
+      time: this.time.snapshot(),
+      limits: this.limits,
+    };
+  }
+
+  static fromSnapshot(snapshot: ScanStateSnapshot): ScanState {
+    const state = new ScanState(snapshot.limits);
+    state.mergeSnapshot(snapshot);
+    return state;
+  }
+}
