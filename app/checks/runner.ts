@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { readFile } from "node:fs/promises";
 import {
   BrokenCircuitError,
@@ -69,6 +70,9 @@ export class CheckRunner {
   private readonly breakers = new Map<string, CircuitBreakerPolicy>();
   private readonly dispatchers = new Map<string, Promise<Agent>>();
   private readonly certificates = new Map<string, { at: number; value: Promise<CertificateInfo> }>();
+  private readonly policies = new Map<string, IPolicy>();
+  /** Signal for calls without one; shared, so a run does not pay for a fresh AbortController. */
+  private readonly idle = new AbortController().signal;
 
   constructor(
     private readonly defaults: CheckDefaults,
@@ -78,6 +82,7 @@ export class CheckRunner {
     this.now = deps.now ?? (() => new Date());
     this.createResolver = deps.createResolver ?? createDnsResolver;
     this.certificateCacheMs = deps.certificateCacheMs ?? 3_600_000;
+    setMaxListeners(1_000_000, this.idle);
   }
 
   /**
@@ -86,11 +91,23 @@ export class CheckRunner {
    */
   async runAll(checks: readonly CheckConfig[], options: RunOptions = {}): Promise<CheckResult[]> {
     const limit = pLimit(this.defaults.concurrency);
-    // Queued checks look at the signal when their turn comes, so a cancelled round drains quickly.
-    const settled = await Promise.all(
-      checks.map((check) => limit(() => (options.signal?.aborted ? undefined : this.run(check, options)))),
-    );
-    return settled.filter((r): r is CheckResult => r !== undefined);
+    // One round signal that every running check listens to: allow that many listeners.
+    const round = new AbortController();
+    setMaxListeners(this.defaults.concurrency * 4 + 16, round.signal);
+    const onAbort = () => round.abort();
+    if (options.signal?.aborted) round.abort();
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      // Queued checks look at the signal when their turn comes, so a cancelled round drains quickly.
+      const settled = await Promise.all(
+        checks.map((check) =>
+          limit(() => (round.signal.aborted ? undefined : this.run(check, { signal: round.signal }))),
+        ),
+      );
+      return settled.filter((r): r is CheckResult => r !== undefined);
+    } finally {
+      options.signal?.removeEventListener("abort", onAbort);
+    }
   }
 
   async run(check: CheckConfig, options: RunOptions = {}): Promise<CheckResult> {
@@ -101,6 +118,7 @@ export class CheckRunner {
     const base = { checkId: check.id, type: check.type, startedAt: startedAt.toISOString() };
     try {
       const policy = this.policyFor(check, timeoutMs);
+      const callerSignal = options.signal ?? this.idle;
       const outcome = await policy.execute(async ({ signal }) => {
         attempts++;
         const began = performance.now();
@@ -109,7 +127,7 @@ export class CheckRunner {
         } finally {
           lastDuration = performance.now() - began;
         }
-      }, options.signal);
+      }, callerSignal);
       return { ...base, ...outcome, durationMs: round(lastDuration), attempts };
     } catch (error) {
       return { ...base, ...failureOutcome(error, timeoutMs), durationMs: round(lastDuration), attempts };
@@ -144,8 +162,12 @@ export class CheckRunner {
     }
   }
 
+  /** The composed policy of a check, built once: policies hold no per-call state but the breaker's. */
   private policyFor(check: CheckConfig, timeoutMs: number): IPolicy {
     const retries = check.retries ?? this.defaults.retries;
+    const key = `${check.id}|${targetOf(check)}|${timeoutMs}|${retries}`;
+    const cached = this.policies.get(key);
+    if (cached) return cached;
     const retryPolicy = retry(
       handleWhen((error) => !(error instanceof BrokenCircuitError)).orWhenResult(isDown),
       {
@@ -156,7 +178,15 @@ export class CheckRunner {
         }),
       },
     );
-    return wrap(retryPolicy, this.breakerFor(check), timeout(timeoutMs, TimeoutStrategy.Aggressive));
+    // abortOnReturn off: a probe that returned has released its sockets, and aborting a finished
+    // signal costs a DOMException per check, measurable across a 1000-check round.
+    const policy = wrap(
+      retryPolicy,
+      this.breakerFor(check),
+      timeout(timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }),
+    );
+    this.policies.set(key, policy);
+    return policy;
   }
 
   private breakerFor(check: CheckConfig): CircuitBreakerPolicy {
