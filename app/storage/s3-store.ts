@@ -139,7 +139,12 @@ export class S3Store implements Store {
     const onAbort = () => abortController.abort();
     options.signal?.addEventListener("abort", onAbort, { once: true });
     // A source stream that fails must fail the upload too, not leave it waiting for data.
-    const onSourceError = () => abortController.abort();
+    // Its error is the real cause; the SDK would only report "Upload aborted".
+    let sourceError: unknown;
+    const onSourceError = (error: unknown) => {
+      sourceError = error;
+      abortController.abort();
+    };
     body.once("error", onSourceError);
     if (options.onProgress) {
       const report = options.onProgress;
@@ -149,7 +154,7 @@ export class S3Store implements Store {
       if (options.signal?.aborted) abortController.abort();
       await upload.done();
     } catch (error) {
-      throw this.fail("upload", key, error);
+      throw this.fail("upload", key, sourceError ?? error);
     } finally {
       options.signal?.removeEventListener("abort", onAbort);
       body.off("error", onSourceError);
