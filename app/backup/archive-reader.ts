@@ -1,4 +1,5 @@
 import { type Duplex, pipeline, type Readable } from "node:stream";
+import { finished } from "node:stream/promises";
 import type { Parser } from "tar";
 import type { Store } from "../storage";
 import { type CompressorPrograms, createDecompressStream } from "./compressors";
@@ -10,6 +11,11 @@ export interface OpenedArchive {
   tar: Duplex;
   /** Counts and hashes the stored bytes as they are read. */
   digest: Sha256Counter;
+  /**
+   * After `tar` failed (corrupt data), reads the rest of the stored bytes so `digest` still gets a
+   * checksum: "SHA-256 mismatch" is the clearest verdict on a damaged archive. Never rejects.
+   */
+  drain(): Promise<void>;
 }
 
 /** Opens a stored archive as a tar stream, hashing the stored bytes on the way. */
@@ -26,16 +32,25 @@ export async function openArchive(
   const decompress = await createDecompressStream(format, options.programs);
   const raw = await store.getStream(key);
   const digest = new Sha256Counter(options.onBytes);
-  // Errors anywhere destroy every stage, so they surface on `tar`, which the caller reads.
-  const tar = pipeline(raw, digest, decompress, () => undefined) as Duplex;
+  // Read errors reach the tar side; a decompression error does not stop the hashing side (see drain).
+  pipeline(raw, digest, (error) => {
+    if (error) decompress.destroy(error);
+  });
+  digest.pipe(decompress);
   if (options.signal) {
     const signal = options.signal;
     const abort = () => raw.destroy(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
     if (signal.aborted) abort();
     else signal.addEventListener("abort", abort, { once: true });
-    tar.once("close", () => signal.removeEventListener("abort", abort));
+    digest.once("close", () => signal.removeEventListener("abort", abort));
   }
-  return { tar, digest };
+  const drain = async () => {
+    digest.unpipe(decompress);
+    if (digest.readableEnded || digest.destroyed) return;
+    digest.resume();
+    await finished(digest).catch(() => undefined);
+  };
+  return { tar: decompress, digest, drain };
 }
 
 /**

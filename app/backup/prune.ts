@@ -95,6 +95,8 @@ export async function pruneBackups(options: PruneBackupsOptions): Promise<PruneR
     });
   }
 
+  result.groups.sort((a, b) => a.host.localeCompare(b.host) || a.label.localeCompare(b.label));
+
   if (!result.dryRun) {
     const doomed = [...result.groups.flatMap((g) => g.remove), ...incomplete];
     for (const backup of doomed) {

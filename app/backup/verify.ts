@@ -1,6 +1,6 @@
 import { Parser, type ReadEntry } from "tar";
 import type { Store } from "../storage";
-import { feedParser, openArchive } from "./archive-reader";
+import { feedParser, type OpenedArchive, openArchive } from "./archive-reader";
 import { readManifest } from "./catalog";
 import type { CompressorPrograms } from "./compressors";
 import { entryKind, normaliseEntryPath } from "./entry-safety";
@@ -124,20 +124,16 @@ export async function verifyBackup(options: VerifyBackupOptions): Promise<Verify
       tracker.phase("reading");
       const found: ManifestEntry[] = [];
       const tarProblems: string[] = [];
+      let opened: OpenedArchive | undefined;
       try {
-        const { tar, digest } = await openArchive(
-          options.store,
-          manifest.archive.key,
-          manifest.archive.format,
-          {
-            programs: options.programs,
-            signal: options.signal,
-            onBytes: (n) => {
-              tracker.bytesIn = n;
-              tracker.tick();
-            },
+        opened = await openArchive(options.store, manifest.archive.key, manifest.archive.format, {
+          programs: options.programs,
+          signal: options.signal,
+          onBytes: (n) => {
+            tracker.bytesIn = n;
+            tracker.tick();
           },
-        );
+        });
         const parser = new Parser({
           onwarn: (code, message) => tarProblems.push(`tar ${code}: ${message}`),
         });
@@ -147,19 +143,21 @@ export async function verifyBackup(options: VerifyBackupOptions): Promise<Verify
           tracker.bytesOut += entry.size;
           entry.resume();
         });
-        await feedParser(tar, parser);
-        actual.sha256 = digest.sha256;
-        actual.entries = found.length;
-        if (digest.bytes !== info.size) {
-          problems.push(`read ${digest.bytes} bytes of a ${info.size}-byte archive`);
-        }
-        if (digest.sha256 !== manifest.archive.sha256) {
-          problems.push(`SHA-256 mismatch: manifest ${manifest.archive.sha256}, archive ${digest.sha256}`);
-        }
+        await feedParser(opened.tar, parser);
         problems.push(...tarProblems, ...compareEntries(manifest.entries, found));
       } catch (error) {
-        actual.entries = found.length;
         problems.push(...tarProblems, `the archive is not readable: ${describeError(error)}`);
+        await opened?.drain();
+      }
+      actual.entries = found.length;
+      if (opened?.digest.sha256 !== undefined) {
+        const { digest } = opened;
+        actual.sha256 = digest.sha256;
+        if (digest.bytes !== info.size)
+          problems.push(`read ${digest.bytes} bytes of a ${info.size}-byte archive`);
+        if (digest.sha256 !== manifest.archive.sha256) {
+          problems.unshift(`SHA-256 mismatch: manifest ${manifest.archive.sha256}, archive ${digest.sha256}`);
+        }
       }
     }
   }
