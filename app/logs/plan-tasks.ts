@@ -1,4 +1,4 @@
-import { createReadStream } from "node:fs";
+import { createReadStream, type Stats } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
 import { detectFormat, type FormatDetection } from "./detect-format";
@@ -83,7 +83,7 @@ export async function inspectFile(
   format: LogFormat | "auto",
   assumeOffsetMinutes: number,
 ): Promise<InspectedFile> {
-  let info: Awaited<ReturnType<typeof stat>>;
+  let info: Stats;
   try {
     info = await stat(path);
   } catch (cause) {
