@@ -7,8 +7,8 @@ import { type AlertState, readAlertState, type Undelivered, writeAlertState } fr
 
 export interface AlertCycleOptions {
   store: Store;
-  /** Whose state this is: `checks`, or `host-<name>` for an agent. One writer per scope. */
-  scope: string;
+  /** Where this writer's state lives: CHECKS_ALERT_STATE_KEY or hostAlertStateKey(host). */
+  stateKey: string;
   /** Recorded on events: `checks`, `agent:web01`. */
   source: string;
   notifiers: readonly Notifier[];
@@ -35,8 +35,8 @@ export async function runAlertCycle(
   observations: readonly Observation[],
   options: AlertCycleOptions,
 ): Promise<AlertCycleReport> {
-  const { store, scope, now } = options;
-  const previous = await readAlertState(store, scope, now);
+  const { store, stateKey, now } = options;
+  const previous = await readAlertState(store, stateKey, now);
   const { state, events } = evaluateAlerts(previous, observations, { now, source: options.source });
   const allNames = options.notifiers.map((n) => n.name);
   for (const routed of events) {
@@ -51,11 +51,11 @@ export async function runAlertCycle(
     }
   }
   // Steady and healthy (the common case): nothing worth a write, so a sample does not cost a PUT.
-  if (!isQuiet(previous, state)) await writeAlertState(store, scope, state);
+  if (!isQuiet(previous, state)) await writeAlertState(store, stateKey, state);
 
   if (state.undelivered.length > 0) {
     state.undelivered = await deliverQueued(state.undelivered, options);
-    await writeAlertState(store, scope, state);
+    await writeAlertState(store, stateKey, state);
   }
   return { events, undelivered: state.undelivered.length, state };
 }

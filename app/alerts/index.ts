@@ -5,8 +5,9 @@ export { activeWindow, upcomingWindows } from "./maintenance";
 export {
   type AlertState,
   AlertStateError,
-  alertStateKey,
+  CHECKS_ALERT_STATE_KEY,
   emptyAlertState,
+  hostAlertStateKey,
   type Incident,
   openIncidents,
   readAlertScopes,

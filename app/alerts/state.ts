@@ -48,8 +48,9 @@ const undeliveredSchema = z.object({
 });
 
 /**
- * Alert state of one writer (the checks round, or one host's agent), kept in one object
- * (`state/alerts/<scope>.json`): exactly one process writes each scope, so there is no race.
+ * Alert state of one writer, kept in one object: the checks round's in `state/alerts/checks.json`,
+ * each agent's in `hosts/<host>.alerts.json` (an instance may write only `hosts/<host>.*`).
+ * Exactly one process writes each object, so there is no race.
  */
 export const alertStateSchema = z.object({
   version: z.literal(1),
@@ -81,8 +82,10 @@ export function emptyAlertState(now: Date): AlertState {
   };
 }
 
-export function alertStateKey(scope: string): string {
-  return `state/alerts/${scope}.json`;
+export const CHECKS_ALERT_STATE_KEY = "state/alerts/checks.json";
+
+export function hostAlertStateKey(host: string): string {
+  return `hosts/${host}.alerts.json`;
 }
 
 export class AlertStateError extends Error {
@@ -90,11 +93,10 @@ export class AlertStateError extends Error {
 }
 
 /**
- * Reads a scope's alert state. A missing object is a fresh start; a damaged one is an error
- * rather than a silent reset, so open incidents are never forgotten by accident.
+ * Reads an alert state. A missing object is a fresh start; a damaged one is an error rather than
+ * a silent reset, so open incidents are never forgotten by accident.
  */
-export async function readAlertState(store: Store, scope: string, now: Date): Promise<AlertState> {
-  const key = alertStateKey(scope);
+export async function readAlertState(store: Store, key: string, now: Date): Promise<AlertState> {
   const body = await store.get(key);
   if (!body) return emptyAlertState(now);
   let json: unknown;
@@ -112,25 +114,34 @@ export async function readAlertState(store: Store, scope: string, now: Date): Pr
   return parsed.data;
 }
 
-export async function writeAlertState(store: Store, scope: string, state: AlertState): Promise<void> {
-  await store.put(alertStateKey(scope), JSON.stringify(state), { contentType: "application/json" });
+export async function writeAlertState(store: Store, key: string, state: AlertState): Promise<void> {
+  await store.put(key, JSON.stringify(state), { contentType: "application/json" });
 }
 
-/** Every scope's alert state (for the dashboard); a damaged scope is reported, not hidden. */
+/**
+ * Every alert state, by key (for the dashboard): the checks round's and each host's.
+ * A damaged one is reported in `problems`, not hidden and not fatal.
+ */
 export async function readAlertScopes(
   store: Store,
   now = new Date(),
 ): Promise<{ scopes: Record<string, AlertState>; problems: string[] }> {
   const scopes: Record<string, AlertState> = {};
   const problems: string[] = [];
-  for await (const object of store.list("state/alerts/")) {
-    const scope = object.key.slice("state/alerts/".length).replace(/\.json$/, "");
-    try {
-      scopes[scope] = await readAlertState(store, scope, now);
-    } catch (error) {
-      problems.push((error as Error).message);
-    }
-  }
+  const keys: string[] = [];
+  for await (const object of store.list("state/alerts/"))
+    if (object.key.endsWith(".json")) keys.push(object.key);
+  for await (const object of store.list("hosts/"))
+    if (object.key.endsWith(".alerts.json")) keys.push(object.key);
+  await Promise.all(
+    keys.map(async (key) => {
+      try {
+        scopes[key] = await readAlertState(store, key, now);
+      } catch (error) {
+        problems.push((error as Error).message);
+      }
+    }),
+  );
   return { scopes, problems };
 }
 

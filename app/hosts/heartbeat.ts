@@ -49,32 +49,46 @@ export interface HostStatus {
   problem?: string;
 }
 
-/** Every host that ever sent a heartbeat, with its age; stale or unreadable ones count as down. */
+/**
+ * Every host that ever sent a heartbeat, with its age; stale or unreadable ones count as down.
+ * `hosts/` also holds other per-host files (`hosts/<host>.<kind>.json`: alerts, backup, logs);
+ * those are recognised by their known host's name, or by not being heartbeat-shaped, and skipped.
+ */
 export async function readHosts(
   store: Store,
   options: { now: Date; staleAfterMs: number },
 ): Promise<HostStatus[]> {
-  const keys: string[] = [];
+  const names: string[] = [];
   for await (const object of store.list(HOSTS_PREFIX)) {
-    if (object.key.endsWith(".json") && !object.key.slice(HOSTS_PREFIX.length).includes("/"))
-      keys.push(object.key);
+    const rest = object.key.slice(HOSTS_PREFIX.length);
+    if (rest.endsWith(".json") && !rest.includes("/")) names.push(rest.slice(0, -".json".length));
   }
-  return Promise.all(keys.map((key) => readHost(store, key, options)));
+  const known = new Set(names);
+  const candidates = names.filter((name) => {
+    const dot = name.lastIndexOf(".");
+    return !(dot > 0 && /^[a-z][a-z0-9-]*$/.test(name.slice(dot + 1)) && known.has(name.slice(0, dot)));
+  });
+  const statuses = await Promise.all(candidates.map((name) => readHost(store, name, options)));
+  return statuses.filter((s): s is HostStatus => s !== undefined);
 }
 
 async function readHost(
   store: Store,
-  key: string,
+  host: string,
   options: { now: Date; staleAfterMs: number },
-): Promise<HostStatus> {
-  const host = key.slice(HOSTS_PREFIX.length, -".json".length);
-  const body = await store.get(key);
-  let heartbeat: Heartbeat;
+): Promise<HostStatus | undefined> {
+  const body = await store.get(heartbeatKey(host));
+  let json: unknown;
   try {
-    heartbeat = heartbeatSchema.parse(JSON.parse(body?.toString("utf8") ?? ""));
+    json = JSON.parse(body?.toString("utf8") ?? "");
   } catch {
     return { host, status: "down", problem: "heartbeat is unreadable" };
   }
+  // Another kind of per-host file whose host has not sent a heartbeat yet.
+  if (typeof json === "object" && json !== null && !("snapshot" in json)) return undefined;
+  const parsed = heartbeatSchema.safeParse(json);
+  if (!parsed.success) return { host, status: "down", problem: "heartbeat is unreadable" };
+  const heartbeat: Heartbeat = parsed.data;
   const ageMs = Math.max(0, options.now.getTime() - Date.parse(heartbeat.sentAt));
   const stale = ageMs > options.staleAfterMs;
   return {

@@ -1,5 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { runAlertCycle } from "../alerts/cycle";
+import { hostAlertStateKey } from "../alerts/state";
 import type { MonitoringConfig } from "../config/schema";
 import { resolveHostName } from "../hosts/config";
 import { writeHeartbeat } from "../hosts/heartbeat";
@@ -16,6 +17,8 @@ import { thresholdObservations } from "./observations";
 
 export interface AgentOptions extends MonitorDeps {
   source?: SystemSource;
+  /** Where `OPSDECK_HOST_NAME` is read from (process.env by default). */
+  env?: Record<string, string | undefined>;
 }
 
 /** The per-host half of monitoring: metric sampling with threshold alerts, and heartbeats. */
@@ -29,7 +32,7 @@ export interface Agent {
 }
 
 export function createAgent(config: MonitoringConfig, store: Store, options: AgentOptions = {}): Agent {
-  const host = resolveHostName(config.hosts);
+  const host = resolveHostName(config.hosts, options.env);
   const now = options.now ?? (() => new Date());
   const logger = options.logger ?? silentLogger;
   const sampler = new MetricsSampler({
@@ -65,7 +68,7 @@ export function createAgent(config: MonitoringConfig, store: Store, options: Age
         // Threshold alerts go with the heartbeat, not every sample: one state write per heartbeat at most.
         await runAlertCycle(thresholdObservations(config, host, readings, at), {
           store,
-          scope: `host-${host}`,
+          stateKey: hostAlertStateKey(host),
           source: `agent:${host}`,
           notifiers,
           logger,
@@ -83,10 +86,15 @@ export function createAgent(config: MonitoringConfig, store: Store, options: Age
  */
 export async function takeMetricsSnapshot(
   config: MonitoringConfig,
-  options: { source?: SystemSource; now?: () => Date; settleMs?: number } = {},
+  options: {
+    source?: SystemSource;
+    now?: () => Date;
+    settleMs?: number;
+    env?: Record<string, string | undefined>;
+  } = {},
 ): Promise<HostSnapshot> {
   const sampler = new MetricsSampler({
-    host: resolveHostName(config.hosts),
+    host: resolveHostName(config.hosts, options.env),
     topProcesses: config.metrics.topProcesses,
     ignoreMounts: config.metrics.ignoreMounts,
     ...(options.source ? { source: options.source } : {}),

@@ -1,5 +1,6 @@
 import { runAlertCycle } from "../alerts/cycle";
 import { activeWindow } from "../alerts/maintenance";
+import { CHECKS_ALERT_STATE_KEY } from "../alerts/state";
 import type { CheckResult } from "../checks/result";
 import { CheckRunner } from "../checks/runner";
 import type { MonitoringConfig } from "../config/schema";
@@ -89,7 +90,7 @@ export async function runChecksRound(
       createNotifiers(config.notifiers, { logger, ...(options.fetch ? { fetch: options.fetch } : {}) });
     const alerts = await runAlertCycle(observations, {
       store,
-      scope: "checks",
+      stateKey: CHECKS_ALERT_STATE_KEY,
       source: "checks",
       notifiers,
       logger,

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import {
   AlertStateError,
   alertRulesSchema,
-  alertStateKey,
+  CHECKS_ALERT_STATE_KEY,
   type Observation,
   readAlertState,
   runAlertCycle,
@@ -68,13 +68,13 @@ describe("alert cycle", () => {
       ],
       { logger },
     );
-    const options = { store, scope: "checks", source: "checks", notifiers, logger };
+    const options = { store, stateKey: CHECKS_ALERT_STATE_KEY, source: "checks", notifiers, logger };
 
     const during = await runAlertCycle([failing], { ...options, now: t(0) });
 
     expect(during.events.map((e) => e.event.kind)).toEqual(["opened"]);
     expect(during.undelivered).toBe(1);
-    const persisted = await readAlertState(store, "checks", t(0));
+    const persisted = await readAlertState(store, CHECKS_ALERT_STATE_KEY, t(0));
     expect(Object.keys(persisted.open)).toEqual(["check:web"]);
     expect(persisted.undelivered[0]).toMatchObject({
       notifiers: ["hook"],
@@ -87,7 +87,9 @@ describe("alert cycle", () => {
 
     expect(after.undelivered).toBe(0);
     expect(hook.bodies).toMatchObject([{ version: 1, event: { kind: "opened", subject: "check:web" } }]);
-    expect(Object.keys((await readAlertState(store, "checks", t(1))).open)).toEqual(["check:web"]);
+    expect(Object.keys((await readAlertState(store, CHECKS_ALERT_STATE_KEY, t(1))).open)).toEqual([
+      "check:web",
+    ]);
   });
 
   it("retries a dead notifier once per cycle, not once per queued event", async () => {
@@ -108,7 +110,7 @@ describe("alert cycle", () => {
 
     const report = await runAlertCycle(observations, {
       store,
-      scope: "checks",
+      stateKey: CHECKS_ALERT_STATE_KEY,
       source: "checks",
       notifiers,
       logger,
@@ -130,7 +132,7 @@ describe("alert cycle", () => {
     );
     const options = {
       store,
-      scope: "checks",
+      stateKey: CHECKS_ALERT_STATE_KEY,
       source: "checks",
       notifiers,
       logger: capture.logger,
@@ -146,19 +148,19 @@ describe("alert cycle", () => {
 
   it("refuses to overwrite a damaged alert state", async () => {
     const store = new LocalStore(await tempDir());
-    await store.put(alertStateKey("checks"), "{ not json");
+    await store.put(CHECKS_ALERT_STATE_KEY, "{ not json");
     const { logger } = captureLogger();
 
     await expect(
       runAlertCycle([failing], {
         store,
-        scope: "checks",
+        stateKey: CHECKS_ALERT_STATE_KEY,
         source: "checks",
         notifiers: [],
         logger,
         now: t(0),
       }),
     ).rejects.toBeInstanceOf(AlertStateError);
-    expect((await store.get(alertStateKey("checks")))?.toString()).toBe("{ not json");
+    expect((await store.get(CHECKS_ALERT_STATE_KEY))?.toString()).toBe("{ not json");
   });
 });

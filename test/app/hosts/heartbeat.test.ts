@@ -55,6 +55,22 @@ describe("host heartbeats", () => {
     expect(hosts.find((h) => h.host === "web01")?.status).toBe("up");
   });
 
+  it("skips the other per-host files that live beside heartbeats", async () => {
+    const store = new LocalStore(await tempDir());
+    await writeHeartbeat(store, snapshot, { now: t0, intervalMs: 30_000 });
+    await writeHeartbeat(store, { ...snapshot, host: "app.example.com" }, { now: t0, intervalMs: 30_000 });
+    await store.put("hosts/web01.alerts.json", "{}");
+    await store.put("hosts/web01.backup.json", '{"ok":true}');
+    await store.put("hosts/db02.backup.json", '{"ok":true}'); // a host whose first heartbeat is still to come
+
+    const hosts = await readHosts(store, { now: t0, staleAfterMs: 180_000 });
+
+    expect(hosts.map((h) => [h.host, h.status])).toEqual([
+      ["app.example.com", "up"],
+      ["web01", "up"],
+    ]);
+  });
+
   it.each([
     [5_000, "5s"],
     [200_000, "3m 20s"],

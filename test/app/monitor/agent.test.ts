@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { alertStateKey } from "../../../app/alerts";
+import { hostAlertStateKey, readAlertState } from "../../../app/alerts";
 import { parseAppConfig } from "../../../app/config";
 import { readHosts } from "../../../app/hosts";
 import { createAgent, startMonitor, takeMetricsSnapshot } from "../../../app/monitor";
@@ -36,6 +36,16 @@ async function runTask(agent: ReturnType<typeof createAgent>, name: string) {
 }
 
 describe("agent", () => {
+  it("reports under OPSDECK_HOST_NAME when the stack sets it", async () => {
+    const store = new LocalStore(await tempDir());
+    const agent = createAgent(config(), store, { source: fixedSource(), env: { OPSDECK_HOST_NAME: "db01" } });
+
+    expect(agent.host).toBe("db01");
+    expect(() => createAgent(config(), store, { env: { OPSDECK_HOST_NAME: "bad/name" } })).toThrow(
+      /OPSDECK_HOST_NAME/,
+    );
+  });
+
   it("sends a heartbeat with the latest snapshot", async () => {
     const store = new LocalStore(await tempDir());
     const agent = createAgent(config(), store, { source: fixedSource(), now: () => t0 });
@@ -56,6 +66,10 @@ describe("agent", () => {
     await runTask(agent, "heartbeat");
 
     expect(agent.readings().find((r) => r.key === "disk:/")?.level).toBe("critical");
+    // An instance may write only hosts/<host>.*: its alert state lives there too.
+    expect(Object.keys((await readAlertState(store, hostAlertStateKey("web01"), t0)).open)).toEqual([
+      "host:web01:disk:/",
+    ]);
     expect(receiver.events().slice(before)).toMatchObject([
       {
         kind: "opened",
@@ -74,7 +88,7 @@ describe("agent", () => {
     await runTask(agent, "metrics");
     await runTask(agent, "heartbeat");
 
-    expect(await store.get(alertStateKey("host-web01"))).toBeUndefined();
+    expect(await store.get(hostAlertStateKey("web01"))).toBeUndefined();
   });
 
   it("takes a one-off snapshot for the CLI", async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { alertStateKey, readAlertState } from "../../../app/alerts";
+import { CHECKS_ALERT_STATE_KEY, readAlertState } from "../../../app/alerts";
 import { parseAppConfig } from "../../../app/config";
 import { ROUNDS_PREFIX, readCheckHistory, readLatest } from "../../../app/history";
 import { writeHeartbeat } from "../../../app/hosts";
@@ -79,7 +79,9 @@ describe("a checks round", () => {
     for await (const o of store.list("")) keys.push(o.key);
     expect(keys.filter((k) => k.startsWith(ROUNDS_PREFIX))).toHaveLength(1);
     expect(keys).toContain("state/checks/latest.json");
-    expect(Object.keys((await readAlertState(store, "checks", t(0))).open)).toEqual(["check:api"]);
+    expect(Object.keys((await readAlertState(store, CHECKS_ALERT_STATE_KEY, t(0))).open)).toEqual([
+      "check:api",
+    ]);
   });
 
   it("marks results inside a maintenance window and records the suppression instead of alerting", async () => {
@@ -101,7 +103,7 @@ describe("a checks round", () => {
 
     expect(report.results.find((r) => r.checkId === "api")?.maintenance).toBe("api-upgrade");
     expect(report.events).toEqual([]);
-    const state = await readAlertState(store, "checks", t(5));
+    const state = await readAlertState(store, CHECKS_ALERT_STATE_KEY, t(5));
     expect(state.open).toEqual({});
     expect(state.suppressed).toMatchObject([{ subject: "check:api", window: "api-upgrade", count: 1 }]);
   });
@@ -135,7 +137,7 @@ describe("a checks round", () => {
 
     expect(report.errors).toEqual([]);
     expect(report.undelivered).toBe(1);
-    const state = await readAlertState(store, "checks", t(0));
+    const state = await readAlertState(store, CHECKS_ALERT_STATE_KEY, t(0));
     expect(Object.keys(state.open)).toEqual(["check:api"]);
     expect(state.undelivered[0]?.event.subject).toBe("check:api");
     expect(capture.text()).not.toContain("/hook");
@@ -143,7 +145,7 @@ describe("a checks round", () => {
 
   it("still saves the round when alerting fails, and says why", async () => {
     const store = new LocalStore(await tempDir());
-    await store.put(alertStateKey("checks"), "corrupt");
+    await store.put(CHECKS_ALERT_STATE_KEY, "corrupt");
 
     const report = await runChecksRound(config(), store, { now: clock(0) });
 
