@@ -57,10 +57,20 @@ function checkReferences(config: MonitoringConfig, ctx: z.RefinementCtx): void {
   });
 }
 
-/** The app config schema with extra top-level sections from other parts. */
+/** An extra section as composed: absent in the document means parsed from `{}` (its defaults). */
+type Composed<Extra extends z.ZodRawShape> = { [K in keyof Extra]: z.ZodPrefault<Extra[K]> };
+
+/**
+ * The app config schema with extra top-level sections from other parts:
+ * `composeAppConfigSchema({ logs: logsConfigSchema, backups: backupConfigSchema })`. Like the
+ * monitoring sections, an extra section may be left out and then takes its defaults.
+ */
 export function composeAppConfigSchema<Extra extends z.ZodRawShape>(extra: Extra) {
+  const optional = Object.fromEntries(
+    Object.entries(extra).map(([name, schema]) => [name, z.prefault(schema, {} as never)]),
+  ) as Composed<Extra>;
   return z
-    .strictObject({ ...monitoringSections, ...extra })
+    .strictObject({ ...monitoringSections, ...optional })
     .superRefine((config, ctx) => checkReferences(config as unknown as MonitoringConfig, ctx));
 }
 

@@ -172,13 +172,15 @@ describe("app config", () => {
 
   it("composes extra sections from other parts next to the monitoring ones", () => {
     const schema = composeAppConfigSchema({
-      backups: z.strictObject({ keepLast: z.int().positive().default(7) }).prefault({}),
+      backups: z.strictObject({ keepLast: z.int().positive().default(7) }),
     });
 
     const config = parseAppConfigText("backups: { keepLast: 3 }\n", "c.yaml", { schema });
+    const absent = parseAppConfigText("checks: []\n", "c.yaml", { schema });
     const issues = issuesOf(() => parseAppConfigText("backups: { keepLast: 0 }\n", "c.yaml", { schema }));
 
     expect(config.backups.keepLast).toBe(3);
+    expect(absent.backups.keepLast).toBe(7);
     expect(config.checks).toEqual([]);
     expect(issues).toEqual(["backups.keepLast: too small: expected number to be >0 (line 1)"]);
     expect(() => appConfigSchema.parse({ backups: {} })).toThrow();
