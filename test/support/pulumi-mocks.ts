@@ -1,45 +1,23 @@
 /**
- * Pulumi's mock runtime, set up the way opsdeck's tests (and the offline plan) need it: stack config,
- * a record of every registered resource (type, name, inputs, parent, options), answers for every
- * data source the program calls, and a failure for any call nobody expected.
+ * Pulumi's mock runtime answering with fixed, known values: the recorder lives in
+ * infra/plan/mock-runtime.ts (the offline plan uses it too); this file supplies the answers tests need.
  *
  * Usage: `const mocks = await installPulumiMocks({ config })`, then build the program (call
  * `createStack(loadConfig())` or `await import()` infra/index), then `await mocks.settle()`.
  * Mocks are the one place fakes are allowed: no cloud is reachable from the tests.
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import * as path from "node:path";
-import * as pulumi from "@pulumi/pulumi";
-import { parse as parseYaml } from "yaml";
+import type * as pulumi from "@pulumi/pulumi";
+import {
+  type Inputs,
+  installMockRuntime,
+  type MockSession,
+  type RecordedCall,
+  type RecordedResource,
+} from "../../infra/plan/mock-runtime";
 
-// biome-ignore lint/suspicious/noExplicitAny: resource inputs are untyped JSON-like values by nature.
-export type Inputs = Record<string, any>;
-
-export interface RecordedResource {
-  urn: string;
-  /** Type token, e.g. `aws:s3/bucket:Bucket` or `opsdeck:storage:BackupBucket`. */
-  type: string;
-  /** Logical name. */
-  name: string;
-  inputs: Inputs;
-  /** The id the mocks answered with (what dependants receive as `.id`). */
-  id: string;
-  /** The state the mocks answered with: inputs plus computed outputs such as `arn`. */
-  outputs: Inputs;
-  /** URN of the parent resource (the stack itself for top-level components). */
-  parent: string | undefined;
-  /** False for component resources. */
-  custom: boolean;
-  ignoreChanges: string[];
-  /** URNs from `dependsOn` (and parent dependencies). */
-  dependencies: string[];
-}
-
-export interface RecordedCall {
-  token: string;
-  inputs: Inputs;
-}
+export { readStackConfig, type StackConfigFiles } from "../../infra/plan/stack-files";
+export type { Inputs, RecordedCall, RecordedResource };
 
 /** Computes a data source's result from its arguments. */
 export type DataSourceAnswer = (inputs: Inputs) => Record<string, unknown>;
@@ -65,6 +43,19 @@ export const dataSourceAnswers: Record<string, DataSourceAnswer> = {
     partition: "aws",
     dnsSuffix: "amazonaws.com",
     reverseDnsPrefix: "com.amazonaws",
+  }),
+  "aws:index/getRegion:getRegion": () => ({
+    id: MOCK_REGION,
+    region: MOCK_REGION,
+    name: MOCK_REGION,
+    endpoint: `ec2.${MOCK_REGION}.amazonaws.com`,
+    description: "Europe (Ireland)",
+  }),
+  "aws:index/getCallerIdentity:getCallerIdentity": () => ({
+    id: MOCK_ACCOUNT_ID,
+    accountId: MOCK_ACCOUNT_ID,
+    arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/ci`,
+    userId: "AIDAEXAMPLE",
   }),
   "aws:ec2/getVpc:getVpc": (inputs) => {
     const id: string = inputs.id ?? MOCK_DEFAULT_VPC.id;
@@ -169,6 +160,62 @@ export function mockResourceState(args: pulumi.runtime.MockResourceArgs): pulumi
         },
       };
     }
+    case "awsx:ecr:Repository": {
+      const repositoryName = autoName(inputs.name);
+      return {
+        id: "",
+        state: { url: `${MOCK_ACCOUNT_ID}.dkr.ecr.${MOCK_REGION}.amazonaws.com/${repositoryName}` },
+      };
+    }
+    case "awsx:ecr:Image":
+      // awsx returns the pushed image by digest: `<repository url>@sha256:<digest>`.
+      return { id: "", state: { imageUri: `${inputs.repositoryUrl}@sha256:${digest(name, 64)}` } };
+    case "aws:lambda/function:Function": {
+      const functionName = autoName(inputs.name);
+      const functionArn = arn("lambda", `function:${functionName}`);
+      return {
+        id: functionName,
+        state: {
+          ...inputs,
+          name: functionName,
+          arn: functionArn,
+          qualifiedArn: `${functionArn}:$LATEST`,
+          invokeArn: `arn:aws:apigateway:${MOCK_REGION}:lambda:path/2015-03-31/functions/${functionArn}/invocations`,
+        },
+      };
+    }
+    case "aws:lambda/functionUrl:FunctionUrl": {
+      const urlId = digest(name, 32);
+      return {
+        id: `${inputs.functionName}`,
+        state: { ...inputs, urlId, functionUrl: `https://${urlId}.lambda-url.${MOCK_REGION}.on.aws/` },
+      };
+    }
+    case "aws:cloudwatch/logGroup:LogGroup": {
+      const groupName = autoName(inputs.name);
+      return {
+        id: groupName,
+        state: { ...inputs, name: groupName, arn: arn("logs", `log-group:${groupName}`) },
+      };
+    }
+    case "aws:cloudwatch/eventRule:EventRule": {
+      const ruleName = autoName(inputs.name);
+      return { id: ruleName, state: { ...inputs, name: ruleName, arn: arn("events", `rule/${ruleName}`) } };
+    }
+    case "aws:ssm/parameter:Parameter": {
+      const parameterName = autoName(inputs.name);
+      return {
+        id: parameterName,
+        state: { ...inputs, name: parameterName, arn: arn("ssm", `parameter${parameterName}`) },
+      };
+    }
+    case "aws:s3/bucketObjectv2:BucketObjectv2":
+      return {
+        id: `${inputs.bucket}/${inputs.key}`,
+        state: { ...inputs, etag: digest(`${name}etag`, 32), versionId: digest(`${name}version`, 32) },
+      };
+    case "command:local:Command":
+      return { id: `${name}-id`, state: { ...inputs, stdout: "", stderr: "" } };
     default:
       return { id: `${name}-id`, state: { ...inputs, arn: inputs.arn ?? arn("mock", `${type}/${name}`) } };
   }
@@ -185,191 +232,26 @@ export interface PulumiMockOptions {
   dataSources?: Record<string, DataSourceAnswer>;
 }
 
-export interface PulumiMockSession {
-  readonly resources: RecordedResource[];
-  readonly calls: RecordedCall[];
-  /** Data-source tokens the program called that have no answer. */
-  readonly unexpectedCalls: string[];
-  /** Waits until every registration has reached the mocks; fails if an unexpected call happened. */
-  settle(): Promise<void>;
-  ofType(type: string): RecordedResource[];
-  /** The only resource of `type` (optionally with `name`); throws if there is not exactly one. */
-  one(type: string, name?: string): RecordedResource;
-  byUrn(urn: string): RecordedResource | undefined;
-}
+export type PulumiMockSession = MockSession;
 
-interface MonitorRequest {
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getIgnorechangesList(): string[];
-  getDependenciesList(): string[];
-}
-
-/** Installs the mocks and the stack config. Call before building the program. */
-export async function installPulumiMocks(options: PulumiMockOptions = {}): Promise<PulumiMockSession> {
-  const resources: RecordedResource[] = [];
-  const calls: RecordedCall[] = [];
-  const unexpectedCalls: string[] = [];
+/** Installs the mocks (every value known, as after a deployment) and the stack config. Call before building the program. */
+export function installPulumiMocks(options: PulumiMockOptions = {}): Promise<PulumiMockSession> {
   const answers = { ...dataSourceAnswers, ...options.dataSources };
-
-  const configText = Object.fromEntries(
-    Object.entries(options.config ?? {}).map(([key, value]) => [
-      key,
-      typeof value === "string" ? value : JSON.stringify(value),
-    ]),
-  );
-  pulumi.runtime.setAllConfig(configText, [...(options.secretKeys ?? [])]);
-
-  // The registration request currently being handed to `newResource` (see the monitor wrapper below).
-  let pending: MonitorRequest | undefined;
-  await pulumi.runtime.setMocks(
-    {
-      newResource(args) {
-        const request = pending;
-        pending = undefined;
-        const result = mockResourceState(args);
-        const urn = `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${args.type}::${args.name}`;
-        resources.push({
-          urn: request === undefined ? urn : qualifiedUrn(request),
-          type: args.type,
-          name: args.name,
-          inputs: args.inputs,
-          id: result.id ?? "",
-          outputs: result.state,
-          parent: request?.getParent() || undefined,
-          custom: args.custom ?? true,
-          ignoreChanges: request?.getIgnorechangesList() ?? [],
-          dependencies: request?.getDependenciesList() ?? [],
-        });
-        return result;
-      },
-      call(args) {
-        calls.push({ token: args.token, inputs: args.inputs });
-        const answer = answers[args.token];
-        if (answer === undefined) {
-          unexpectedCalls.push(args.token);
-          throw new Error(`unexpected data-source call ${args.token}(${JSON.stringify(args.inputs)})`);
-        }
-        return answer(args.inputs);
-      },
+  return installMockRuntime({
+    project: options.project ?? "opsdeck",
+    stack: options.stack ?? "dev",
+    config: options.config ?? {},
+    secretKeys: options.secretKeys ?? [],
+    preview: false,
+    answers: {
+      resource: mockResourceState,
+      call: (token, inputs) => answers[token]?.(inputs),
     },
-    options.project ?? "opsdeck",
-    options.stack ?? "dev",
-    false,
-  );
-
-  // `newResource` is not told the parent or the resource options, but the monitor's request carries
-  // them. The monitor calls `newResource` synchronously at the start of `registerResource`, so the
-  // request stashed here is the one `newResource` is handling.
-  const monitor = pulumi.runtime.getMonitor() as unknown as {
-    registerResource(request: MonitorRequest, callback: unknown): Promise<void>;
-  };
-  const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (request, callback) => {
-    pending = request;
-    return register(request, callback);
-  };
-
-  return {
-    resources,
-    calls,
-    unexpectedCalls,
-    async settle() {
-      await waitForRegistrations();
-      if (unexpectedCalls.length > 0)
-        throw new Error(
-          `the program made data-source calls the mocks do not answer: ${unexpectedCalls.join(", ")}`,
-        );
-    },
-    ofType: (type) => resources.filter((resource) => resource.type === type),
-    one(type, name) {
-      const found = resources.filter((r) => r.type === type && (name === undefined || r.name === name));
-      if (found.length !== 1)
-        throw new Error(`expected exactly one ${type}${name ? ` named ${name}` : ""}, found ${found.length}`);
-      return found[0] as RecordedResource;
-    },
-    byUrn: (urn) => resources.find((resource) => resource.urn === urn),
-  };
-}
-
-/** The URN the mock monitor gives a resource: the parent's type chain, then this type and name. */
-function qualifiedUrn(request: MonitorRequest): string {
-  let type = request.getType();
-  const parent = request.getParent();
-  if (parent) {
-    const parentType = parent.split("::")[2]?.split("$").pop();
-    if (parentType) type = `${parentType}$${type}`;
-  }
-  return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${type}::${request.getName()}`;
-}
-
-/**
- * The SDK tracks every outstanding resource registration (and the invokes feeding it); its internal
- * `waitForRPCs` resolves when that queue has drained, which is exactly "the program has finished".
- */
-async function waitForRegistrations(): Promise<void> {
-  const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs?: () => Promise<void> };
-  if (typeof settings.waitForRPCs !== "function")
-    throw new Error("@pulumi/pulumi no longer exposes runtime/settings.waitForRPCs; update the mock helper");
-  await settings.waitForRPCs();
+  });
 }
 
 /** Resolves an output's value under the mock runtime (preview off, so every value is known). */
 export function resolveOutput<T>(output: pulumi.Output<T> | undefined): Promise<T> {
   if (output === undefined) return Promise.reject(new Error("resolveOutput: the output does not exist"));
   return new Promise((resolve) => output.apply((value) => resolve(value)));
-}
-
-export interface StackConfigFiles {
-  /** Config by full key, as the CLI would hand it to the program. */
-  config: Record<string, unknown>;
-  /** Full keys whose values are secrets. */
-  secretKeys: string[];
-}
-
-/**
- * Reads `Pulumi.yaml` and `Pulumi.<stack>.yaml` and merges them the way the Pulumi CLI does: project
- * defaults for every key the stack leaves unset, stack values otherwise. Encrypted values cannot be
- * decrypted offline; pass stand-ins for them in `secrets` (by full key).
- */
-export function readStackConfig(
-  stack: string,
-  options: { root?: string; secrets?: Record<string, string> } = {},
-): StackConfigFiles {
-  const root = options.root ?? path.resolve(__dirname, "../..");
-  const project = parseYaml(readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as {
-    name: string;
-    config?: Record<string, unknown>;
-  };
-  const stackFile = parseYaml(readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8")) as {
-    config?: Record<string, unknown>;
-  } | null;
-  const fullKey = (key: string) => (key.includes(":") ? key : `${project.name}:${key}`);
-
-  const config: Record<string, unknown> = {};
-  const secretKeys: string[] = [];
-  for (const [key, declaration] of Object.entries(project.config ?? {})) {
-    const isDeclaration =
-      typeof declaration === "object" && declaration !== null && !Array.isArray(declaration);
-    const value = isDeclaration
-      ? ((declaration as Inputs).value ?? (declaration as Inputs).default)
-      : declaration;
-    if (value !== undefined) config[fullKey(key)] = value;
-  }
-  for (const [key, value] of Object.entries(stackFile?.config ?? {})) {
-    const name = fullKey(key);
-    if (typeof value === "object" && value !== null && "secure" in value) {
-      const standIn = options.secrets?.[name];
-      if (standIn === undefined)
-        throw new Error(
-          `Pulumi.${stack}.yaml: ${name} is encrypted; pass a stand-in value in options.secrets`,
-        );
-      config[name] = standIn;
-      secretKeys.push(name);
-    } else {
-      config[name] = value;
-    }
-  }
-  return { config, secretKeys };
 }
