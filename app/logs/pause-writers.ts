@@ -17,7 +17,8 @@ function allThreadsStopped(pid: number): boolean {
       const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, "latin1");
       // The state follows the parenthesised command name, which may itself hold spaces.
       const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
-      if (state !== "T" && state !== "t") return false;
+      // Stopped, or exited and not yet reaped (zombie, dead): either way it writes nothing more.
+      if (state !== "T" && state !== "t" && state !== "Z" && state !== "X") return false;
     } catch {
       // The thread ended.
     }
@@ -35,11 +36,17 @@ export function pauseProcesses(pids: readonly number[], timeoutMs = 1000): void 
   const stopped: number[] = [];
   try {
     for (const pid of pids) {
-      process.kill(pid, "SIGSTOP");
+      try {
+        process.kill(pid, "SIGSTOP");
+      } catch (error) {
+        // A writer that has exited writes nothing more.
+        if ((error as NodeJS.ErrnoException).code === "ESRCH") continue;
+        throw error;
+      }
       stopped.push(pid);
     }
     const deadline = Date.now() + timeoutMs;
-    for (const pid of pids) {
+    for (const pid of stopped) {
       while (!allThreadsStopped(pid)) {
         if (Date.now() > deadline) throw new PauseError(`process ${pid} did not stop within ${timeoutMs} ms`);
       }

@@ -85,7 +85,9 @@ export interface RotationResult {
 }
 
 /** copytruncate catch-up rounds before giving up on a writer faster than the copy. */
-const MAX_CATCH_UP_ROUNDS = 50;
+const MAX_CATCH_UP_ROUNDS = 100;
+/** Below this, copytruncate copies the rest synchronously. */
+const SYNC_TAIL_BYTES = 4 * 1024 * 1024;
 
 function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException).code === "ENOENT";
@@ -257,21 +259,25 @@ async function copyTruncateRotation(
   let copied = 0;
   let truncated = false;
   try {
-    for (let round = 0; round < MAX_CATCH_UP_ROUNDS && !truncated; round++) {
+    // Bulk copy with streams while the writer keeps appending, until what is left is small.
+    for (let round = 0; round < MAX_CATCH_UP_ROUNDS; round++) {
       const size = (await source.stat()).size;
       if (size < copied)
         throw new RotationError(`${file} shrank while it was being copied (another rotation?)`);
-      // Copy what is there; the writer keeps appending meanwhile.
+      if (size - copied <= SYNC_TAIL_BYTES) break;
       await writer.append(source, copied, size);
       copied = size;
-      const final =
-        settings.pauseWriterPids.length > 0
-          ? truncatePaused(source.fd, copied, writer, settings.pauseWriterPids)
-          : truncateIfCaughtUp(source.fd, copied);
-      if (final !== null) {
-        copied = final;
-        truncated = true;
-      }
+    }
+    // The tail synchronously: no timer of this process can append between the last copy, the
+    // size check and the truncation.
+    const pids = settings.pauseWriterPids;
+    for (let round = 0; round < MAX_CATCH_UP_ROUNDS && !truncated; round++) {
+      const step =
+        pids.length > 0
+          ? truncatePaused(source.fd, copied, writer, pids)
+          : truncateIfCaughtUp(source.fd, copied, writer);
+      copied = step.copied;
+      truncated = step.truncated;
     }
     if (!truncated) throw new RotationError(`${file} grows faster than it can be copied; not truncated`);
   } catch (error) {
@@ -300,34 +306,55 @@ async function copyTruncateRotation(
   result.archivedBytes = copied;
 }
 
-/**
- * The critical section of copytruncate: size check and truncation back to back, synchronous, so
- * nothing in this process runs between them. Returns the bytes archived when it truncated, null
- * when the writer appended since the last copy (the caller copies the rest and tries again).
- */
-function truncateIfCaughtUp(fd: number, copied: number): number | null {
-  if (fstatSync(fd).size !== copied) return null;
-  ftruncateSync(fd, 0);
-  return copied;
+/** Reads `[start, end)` of `fd` into memory (the small tail of a copytruncate). */
+function readRange(fd: number, start: number, end: number): Buffer {
+  const bytes = Buffer.allocUnsafe(end - start);
+  let done = 0;
+  while (done < bytes.length) {
+    const n = readSync(fd, bytes, done, bytes.length - done, start + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return bytes.subarray(0, done);
 }
 
-/** As truncateIfCaughtUp with the writers stopped, copying any last bytes while they are. */
-function truncatePaused(fd: number, copied: number, writer: ArchiveWriter, pids: readonly number[]): number {
+interface TailStep {
+  /** Bytes of the log now in the archive. */
+  copied: number;
+  truncated: boolean;
+}
+
+/**
+ * One synchronous round of copytruncate's end. If the writer appended since the last copy, that
+ * is copied to the archive (on disk before returning) and the caller tries again; otherwise the
+ * size check and the truncation run back to back, with nothing of this process between them.
+ */
+function truncateIfCaughtUp(fd: number, copied: number, writer: ArchiveWriter): TailStep {
+  const size = fstatSync(fd).size;
+  if (size === copied) {
+    ftruncateSync(fd, 0);
+    return { copied, truncated: true };
+  }
+  if (size < copied) throw new RotationError("the log shrank while it was being copied (another rotation?)");
+  writer.appendSync(readRange(fd, copied, size));
+  return { copied: size, truncated: false };
+}
+
+/** The same with the writers stopped, so the last bytes are copied and truncated while they are. */
+function truncatePaused(
+  fd: number,
+  copied: number,
+  writer: ArchiveWriter,
+  pids: readonly number[],
+): TailStep {
   pauseProcesses(pids);
   try {
     const size = fstatSync(fd).size;
-    if (size > copied) {
-      const rest = Buffer.allocUnsafe(size - copied);
-      let done = 0;
-      while (done < rest.length) {
-        const n = readSync(fd, rest, done, rest.length - done, copied + done);
-        if (n === 0) break;
-        done += n;
-      }
-      writer.appendSync(rest.subarray(0, done));
-    }
+    if (size < copied)
+      throw new RotationError("the log shrank while it was being copied (another rotation?)");
+    if (size > copied) writer.appendSync(readRange(fd, copied, size));
     ftruncateSync(fd, 0);
-    return Math.max(size, copied);
+    return { copied: size, truncated: true };
   } finally {
     resumeProcesses(pids);
   }
