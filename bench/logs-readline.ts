@@ -9,7 +9,8 @@ async function main(): Promise<void> {
   const file = process.argv[2];
   if (!file) throw new Error("usage: logs-readline <file>");
   const lines = createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY });
-  const ip = /\b(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})\b/;
+  // The tutorials' pattern (first dotted quad on the line).
+  const ip = /\b\d+\.\d+\.\d+\.\d+\b/;
   const ips = new Set<string>();
   let count = 0;
   let errors = 0;
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
     count++;
     if (line.includes("ERROR")) errors++;
     const match = ip.exec(line);
-    if (match) ips.add(match[1] as string);
+    if (match) ips.add(match[0]);
   }
   process.stdout.write(`${JSON.stringify({ lines: count, errors, uniqueIps: ips.size })}\n`);
 }

@@ -54,5 +54,24 @@ export function errorTypeAt(buf: Uint8Array, i: number, end: number): string {
   if (!camel && !errno && !labelled) return UNCLASSIFIED;
   let stop = i;
   while (stop > start && buf[stop - 1] === 46) stop--;
-  return Buffer.from(buf.buffer, buf.byteOffset + start, stop - start).toString("latin1");
+  return internedText(buf, start, stop);
+}
+
+/** Error types seen recently, by a hash of their bytes: repeats cost no allocation. */
+const interned = new Map<number, string>();
+const MAX_INTERNED = 4096;
+
+function internedText(buf: Uint8Array, start: number, end: number): string {
+  let hash = 0x811c9dc5 | 0;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ (buf[i] as number), 16_777_619);
+  const known = interned.get(hash);
+  if (known !== undefined && known.length === end - start) {
+    let same = true;
+    for (let i = 0; i < known.length && same; i++) same = known.charCodeAt(i) === buf[start + i];
+    if (same) return known;
+  }
+  const text = Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString("latin1");
+  if (interned.size >= MAX_INTERNED) interned.clear();
+  interned.set(hash, text);
+  return text;
 }

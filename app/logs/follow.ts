@@ -26,6 +26,8 @@ export interface FollowOptions {
   rotationGraceMs?: number;
   maxLineBytes?: number;
   onRotation?: (event: RotationEvent) => void;
+  /** Called after each check of the file, once its lines so far have been yielded (health, tests). */
+  onPoll?: () => void;
 }
 
 /** Bytes at the start of a file that identify its content, to notice a truncate-and-regrow. */
@@ -226,6 +228,7 @@ export async function* followLog(file: string, options: FollowOptions = {}): Asy
         if (signal?.aborted) return;
         yield line;
       }
+      options.onPoll?.();
       try {
         await delay(pollIntervalMs, undefined, signal ? { signal } : {});
       } catch {

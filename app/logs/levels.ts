@@ -61,7 +61,7 @@ export const MAX_LEVEL_WORD = 13;
 export function levelFromBytes(buf: Uint8Array, start: number, end: number): number {
   const length = end - start;
   if (length < 3) return -1;
-  if (length > 6) return levelFromString(Buffer.from(buf.subarray(start, end)).toString("latin1"));
+  if (length > 6) return longLevelWord(buf, start, end);
   // Up to six lower-cased letters packed 5 bits each: a small integer, so the switch is a jump table.
   let packed = 0;
   for (let i = start; i < end; i++) {
@@ -97,6 +97,20 @@ export function levelFromBytes(buf: Uint8Array, start: number, end: number): num
     default:
       return -1;
   }
+}
+
+/** The level words longer than six letters, compared in place. */
+const LONG_WORDS: [string, number][] = Object.entries(LEVEL_WORDS).filter(([word]) => word.length > 6);
+
+function longLevelWord(buf: Uint8Array, start: number, end: number): number {
+  const length = end - start;
+  for (const [word, level] of LONG_WORDS) {
+    if (word.length !== length) continue;
+    let i = 0;
+    while (i < length && ((buf[start + i] as number) | 0x20) === word.charCodeAt(i)) i++;
+    if (i === length) return level;
+  }
+  return -1;
 }
 
 function pack(word: string): number {

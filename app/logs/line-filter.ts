@@ -26,9 +26,10 @@ export class LineFilter {
   private readonly levelMask: Uint8Array | null;
   private readonly needle: Buffer | null;
   private readonly regex: RegExp | null;
-  private readonly hasTimeBound: boolean;
-  private readonly since: number;
-  private readonly until: number;
+  /** Read by the scan loop directly: passing a timestamp to a method would box it. */
+  readonly hasTimeBound: boolean;
+  readonly since: number;
+  readonly until: number;
   private cachedBuf: Uint8Array | null = null;
   private cachedHit = -1;
 

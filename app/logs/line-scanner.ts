@@ -135,7 +135,8 @@ export class LineScanner {
     } else {
       if (!(ts >= state.firstTs)) state.firstTs = ts;
       if (!(ts <= state.lastTs)) state.lastTs = ts;
-      state.time.add(ts, isError);
+      const minute = Math.floor(ts / 60_000);
+      state.time.addAt(minute, ts - minute * 60_000, isError);
     }
     if (isError) {
       state.errorTypes.add(parsed.errorType ?? errorTypeAt(text, parsed.typeStart, keyEnd));

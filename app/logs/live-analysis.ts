@@ -45,7 +45,7 @@ export class LiveLogAnalysis {
       {
         year: yearContext(this.options.referenceMs ?? Date.now(), offset),
         assumeOffsetMinutes: offset,
-        cursor: { end: 0 },
+        cursor: { end: 0, ts: Number.NaN },
       },
       new LineFilter(NO_FILTER),
       this.state,

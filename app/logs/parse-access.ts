@@ -36,8 +36,8 @@ export function parseAccessLine(
     i++;
   }
   if (i >= end || spaces < 3) return false;
-  out.ts = parseClfTimestamp(buf, i + 1, end, ctx.cursor);
-  if (Number.isNaN(out.ts)) return false;
+  if (!parseClfTimestamp(buf, i + 1, end, ctx.cursor)) return false;
+  out.ts = ctx.cursor.ts;
   i = ctx.cursor.end;
   if (buf[i] !== 93 || buf[i + 1] !== 32 || buf[i + 2] !== 34) return false;
   i += 3;

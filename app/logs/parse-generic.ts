@@ -20,13 +20,13 @@ export function parseGenericLine(
   let i = start;
   const bracketed = buf[i] === 91;
   if (bracketed) i++;
-  out.ts = parseIsoTimestamp(buf, i, end, ctx.assumeOffsetMinutes, ctx.cursor);
-  if (Number.isNaN(out.ts)) {
+  if (!parseIsoTimestamp(buf, i, end, ctx.assumeOffsetMinutes, ctx.cursor)) {
     const level = readLevelWord(buf, start, end, afterWord);
     if (level < 0) return false;
     out.level = level;
     out.keyStart = afterWord[0] as number;
   } else {
+    out.ts = ctx.cursor.ts;
     i = ctx.cursor.end;
     if (bracketed && buf[i] === 93) i++;
     if (i < end && buf[i] !== 32 && buf[i] !== 9) return false;

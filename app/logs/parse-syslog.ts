@@ -29,8 +29,8 @@ function parse5424(buf: Uint8Array, i: number, end: number, ctx: ParseContext, o
   if (buf[i] === 45) {
     i++;
   } else {
-    out.ts = parseIsoTimestamp(buf, i, end, ctx.assumeOffsetMinutes, ctx.cursor);
-    if (Number.isNaN(out.ts)) return false;
+    if (!parseIsoTimestamp(buf, i, end, ctx.assumeOffsetMinutes, ctx.cursor)) return false;
+    out.ts = ctx.cursor.ts;
     i = ctx.cursor.end;
   }
   // HOSTNAME, APP-NAME, PROCID, MSGID: four space-separated tokens.
@@ -102,15 +102,15 @@ export function parseSyslogLine(
       return parse5424(buf, i + 2, end, ctx, out);
   }
   const first = buf[i] as number;
-  if (first >= 48 && first <= 57) {
-    out.ts = parseIsoTimestamp(buf, i, end, ctx.assumeOffsetMinutes, ctx.cursor);
-  } else {
-    out.ts = parseBsdTimestamp(buf, i, end, ctx.year, ctx.cursor);
-  }
-  if (Number.isNaN(out.ts)) {
+  const timed =
+    first >= 48 && first <= 57
+      ? parseIsoTimestamp(buf, i, end, ctx.assumeOffsetMinutes, ctx.cursor)
+      : parseBsdTimestamp(buf, i, end, ctx.year, ctx.cursor);
+  if (!timed) {
     // Only a PRI makes a line without a timestamp recognisably syslog.
     if (!hasPri) return false;
   } else {
+    out.ts = ctx.cursor.ts;
     i = ctx.cursor.end;
     if (buf[i] !== 32) return false;
     i++;

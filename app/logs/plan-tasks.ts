@@ -108,7 +108,7 @@ export async function inspectFile(
   const context = {
     year: yearContext(info.mtimeMs, assumeOffsetMinutes),
     assumeOffsetMinutes,
-    cursor: { end: 0 },
+    cursor: { end: 0, ts: Number.NaN },
   };
   const detection = detectFormat(head, context, complete);
   return {

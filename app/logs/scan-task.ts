@@ -42,7 +42,7 @@ function contextFor(task: ScanTask, config: ScanConfig): ParseContext {
   return {
     year: yearContext(task.referenceMs, config.assumeOffsetMinutes),
     assumeOffsetMinutes: config.assumeOffsetMinutes,
-    cursor: { end: 0 },
+    cursor: { end: 0, ts: Number.NaN },
   };
 }
 
@@ -85,6 +85,7 @@ async function scanRange(
   signal: AbortSignal | undefined,
 ): Promise<void> {
   const file = await open(task.path, "r");
+  let reading: Promise<{ bytesRead: number }> = Promise.resolve({ bytesRead: 0 });
   try {
     const buffer = Buffer.allocUnsafe(config.chunkBytes);
     let pos = task.start;
@@ -105,16 +106,27 @@ async function scanRange(
     }
     if (pos >= task.end) return;
     let last = -1;
+    // Two buffers: the next chunk is read (on libuv's thread pool) while this one is scanned.
+    let current = buffer;
+    let spare = Buffer.allocUnsafe(config.chunkBytes);
+    reading = file.read(current, 0, Math.min(current.length, task.end - pos), pos);
     while (pos < task.end) {
       signal?.throwIfAborted();
-      const { bytesRead } = await file.read(buffer, 0, Math.min(buffer.length, task.end - pos), pos);
+      const { bytesRead } = await reading;
       if (bytesRead === 0) return;
-      const chunk = buffer.subarray(0, bytesRead);
+      const next = pos + bytesRead;
+      reading =
+        next < task.end
+          ? file.read(spare, 0, Math.min(spare.length, task.end - next), next)
+          : Promise.resolve({ bytesRead: 0 });
+      const chunk = current.subarray(0, bytesRead);
       last = chunk[bytesRead - 1] as number;
       scanner.push(chunk);
-      pos += bytesRead;
       onProgress(bytesRead);
+      pos = next;
+      [current, spare] = [spare, current];
     }
+    await reading;
     // Finish the line that crosses `end`.
     while (last !== 10) {
       const { bytesRead } = await file.read(buffer, 0, buffer.length, pos);
@@ -126,6 +138,8 @@ async function scanRange(
       last = buffer[take - 1] as number;
     }
   } finally {
+    // An abort can leave a read in flight: let it settle before the file closes under it.
+    await reading.catch(() => {});
     await file.close();
   }
 }

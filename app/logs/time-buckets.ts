@@ -77,6 +77,14 @@ export class TimeBuckets {
 
   add(ts: number, isError: boolean): void {
     const minute = Math.floor(ts / MS_PER_MINUTE);
+    this.addAt(minute, ts - minute * MS_PER_MINUTE, isError);
+  }
+
+  /**
+   * `add` for the scan loop: the time as minute and milliseconds into it, both small integers,
+   * because passing the epoch-ms double to a call that is not inlined would allocate.
+   */
+  addAt(minute: number, ms: number, isError: boolean): void {
     const day = Math.floor(minute / MINUTES_PER_DAY);
     const page = this.pageOf(day);
     if (!page) {
@@ -87,7 +95,6 @@ export class TimeBuckets {
     page.lines[slot] = (page.lines[slot] as number) + 1;
     if (isError) {
       page.errors[slot] = (page.errors[slot] as number) + 1;
-      const ms = ts - minute * MS_PER_MINUTE;
       const first = page.firstError[slot] as number;
       if (first === NO_ERROR || ms < first) page.firstError[slot] = ms;
       const last = page.lastError[slot] as number;

@@ -1,11 +1,18 @@
 /**
  * Timestamp parsers that read bytes in place: no Date objects, no strings, no regexes, because
- * they run once per line on multi-GB files. Each returns epoch milliseconds (NaN when the bytes
- * are not a timestamp of that shape) and leaves the position after the timestamp in `cursor.end`.
+ * they run once per line on multi-GB files. Each returns whether the bytes are a timestamp of its
+ * shape and leaves the time (epoch ms) in `cursor.ts` and the position after it in `cursor.end`.
+ * The time goes through the cursor, not the return value: a double returned from a call that is
+ * not inlined is boxed, one heap allocation per line.
  */
 
 export interface Cursor {
   end: number;
+  ts: number;
+}
+
+export function createCursor(): Cursor {
+  return { end: 0, ts: Number.NaN };
 }
 
 const MS_PER_DAY = 86_400_000;
@@ -131,47 +138,48 @@ export function parseIsoTimestamp(
   end: number,
   assumeOffsetMinutes: number,
   cursor: Cursor,
-): number {
-  if (end - i < 16) return Number.NaN;
+): boolean {
+  if (end - i < 16) return false;
   const y1 = twoDigits(buf, i);
   const y2 = twoDigits(buf, i + 2);
   const sep = buf[i + 4];
-  if (y1 < 0 || y2 < 0 || (sep !== 45 && sep !== 47) || buf[i + 7] !== sep) return Number.NaN;
+  if (y1 < 0 || y2 < 0 || (sep !== 45 && sep !== 47) || buf[i + 7] !== sep) return false;
   const month = twoDigits(buf, i + 5);
   const day = twoDigits(buf, i + 8);
   const t = buf[i + 10];
-  if (t !== 84 && t !== 32 && t !== 116) return Number.NaN;
+  if (t !== 84 && t !== 32 && t !== 116) return false;
   const hour = twoDigits(buf, i + 11);
   const minute = twoDigits(buf, i + 14);
-  if (buf[i + 13] !== 58 || !validDate(month, day)) return Number.NaN;
+  if (buf[i + 13] !== 58 || !validDate(month, day)) return false;
   let second = 0;
   let j = i + 16;
   if (j < end && buf[j] === 58) {
     second = twoDigits(buf, j + 1);
     j += 3;
-    if (j > end) return Number.NaN;
+    if (j > end) return false;
   }
-  if (!validTime(hour, minute, second)) return Number.NaN;
+  if (!validTime(hour, minute, second)) return false;
   const ms = fractionAndZone(buf, j, end, cursor, zoneScratch);
-  if (Number.isNaN(ms)) return Number.NaN;
+  if (Number.isNaN(ms)) return false;
   const zone = zoneScratch[0] as number;
   const offset = Number.isNaN(zone) ? assumeOffsetMinutes : zone;
   const days = daysFromCivil(y1 * 100 + y2, month, day);
-  return days * MS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000 + ms - offset * MS_PER_MINUTE;
+  cursor.ts = days * MS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000 + ms - offset * MS_PER_MINUTE;
+  return true;
 }
 
 /** Apache/nginx access log time: `10/Oct/2000:13:55:36 -0700` (inside the brackets). */
-export function parseClfTimestamp(buf: Uint8Array, i: number, end: number, cursor: Cursor): number {
-  if (end - i < 20) return Number.NaN;
+export function parseClfTimestamp(buf: Uint8Array, i: number, end: number, cursor: Cursor): boolean {
+  if (end - i < 20) return false;
   const day = twoDigits(buf, i);
   const month = monthFromBytes(buf, i + 3);
   const y1 = twoDigits(buf, i + 7);
   const y2 = twoDigits(buf, i + 9);
-  if (buf[i + 2] !== 47 || buf[i + 6] !== 47 || buf[i + 11] !== 58) return Number.NaN;
+  if (buf[i + 2] !== 47 || buf[i + 6] !== 47 || buf[i + 11] !== 58) return false;
   const hour = twoDigits(buf, i + 12);
   const minute = twoDigits(buf, i + 15);
   const second = twoDigits(buf, i + 18);
-  if (y1 < 0 || y2 < 0 || !validDate(month, day) || !validTime(hour, minute, second)) return Number.NaN;
+  if (y1 < 0 || y2 < 0 || !validDate(month, day) || !validTime(hour, minute, second)) return false;
   let offset = 0;
   let j = i + 20;
   if (j + 5 <= end && buf[j] === 32 && (buf[j + 1] === 43 || buf[j + 1] === 45)) {
@@ -184,7 +192,8 @@ export function parseClfTimestamp(buf: Uint8Array, i: number, end: number, curso
   }
   cursor.end = j;
   const days = daysFromCivil(y1 * 100 + y2, month, day);
-  return days * MS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000 - offset * MS_PER_MINUTE;
+  cursor.ts = days * MS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000 - offset * MS_PER_MINUTE;
+  return true;
 }
 
 /**
@@ -210,25 +219,25 @@ export function parseBsdTimestamp(
   end: number,
   context: YearContext,
   cursor: Cursor,
-): number {
-  if (end - i < 14) return Number.NaN;
+): boolean {
+  if (end - i < 14) return false;
   const month = monthFromBytes(buf, i + 0);
-  if (month < 0 || buf[i + 3] !== 32) return Number.NaN;
+  if (month < 0 || buf[i + 3] !== 32) return false;
   let j = i + 4;
   if (buf[j] === 32) j++;
   let day = digit(buf, j);
-  if (day < 0) return Number.NaN;
+  if (day < 0) return false;
   j++;
   const d2 = digit(buf, j);
   if (d2 >= 0) {
     day = day * 10 + d2;
     j++;
   }
-  if (buf[j] !== 32 || j + 9 > end || buf[j + 3] !== 58 || buf[j + 6] !== 58) return Number.NaN;
+  if (buf[j] !== 32 || j + 9 > end || buf[j + 3] !== 58 || buf[j + 6] !== 58) return false;
   const hour = twoDigits(buf, j + 1);
   const minute = twoDigits(buf, j + 4);
   const second = twoDigits(buf, j + 7);
-  if (!validDate(month, day) || !validTime(hour, minute, second)) return Number.NaN;
+  if (!validDate(month, day) || !validTime(hour, minute, second)) return false;
   let ms = 0;
   j += 9;
   // Some daemons add milliseconds to the BSD format.
@@ -249,10 +258,11 @@ export function parseBsdTimestamp(
   const timeOfDay =
     ((hour * 60 + minute) * 60 + second) * 1000 + ms - context.assumeOffsetMinutes * MS_PER_MINUTE;
   const ts = daysFromCivil(context.year, month, day) * MS_PER_DAY + timeOfDay;
-  if (ts > context.referenceMs + MS_PER_DAY) {
-    return daysFromCivil(context.year - 1, month, day) * MS_PER_DAY + timeOfDay;
-  }
-  return ts;
+  cursor.ts =
+    ts > context.referenceMs + MS_PER_DAY
+      ? daysFromCivil(context.year - 1, month, day) * MS_PER_DAY + timeOfDay
+      : ts;
+  return true;
 }
 
 /** Parses a timestamp string from a structured record (JSON): ISO text, or epoch seconds/ms. */
@@ -264,8 +274,8 @@ export function timestampFromValue(value: unknown, assumeOffsetMinutes: number):
   }
   if (typeof value !== "string") return Number.NaN;
   const bytes = Buffer.from(value, "latin1");
-  const ts = parseIsoTimestamp(bytes, 0, bytes.length, assumeOffsetMinutes, { end: 0 });
-  if (!Number.isNaN(ts)) return ts;
+  const cursor = createCursor();
+  if (parseIsoTimestamp(bytes, 0, bytes.length, assumeOffsetMinutes, cursor)) return cursor.ts;
   const parsed = Date.parse(value);
   return Number.isNaN(parsed) ? Number.NaN : parsed;
 }

@@ -9,7 +9,7 @@ import { yearContext } from "../../../app/logs/timestamps";
 const REFERENCE = Date.UTC(2026, 2, 8);
 
 function context(): ParseContext {
-  return { year: yearContext(REFERENCE, 0), assumeOffsetMinutes: 0, cursor: { end: 0 } };
+  return { year: yearContext(REFERENCE, 0), assumeOffsetMinutes: 0, cursor: { end: 0, ts: Number.NaN } };
 }
 
 /** Parses one line and returns what a reader cares about, as text. */
@@ -86,7 +86,7 @@ describe("syslog lines", () => {
     const ctx = {
       year: yearContext(Date.UTC(2026, 0, 1, 0, 5), 0),
       assumeOffsetMinutes: 0,
-      cursor: { end: 0 },
+      cursor: { end: 0, ts: Number.NaN },
     };
     PARSERS.syslog(buf, 0, buf.length, ctx, out);
     expect(new Date(out.ts).toISOString()).toBe("2025-12-31T23:59:59.000Z");
