@@ -1,7 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { parseOrThrow, ValidationError, type ValidationIssue } from "../app/lib/validation";
+import { deliverySections } from "./delivery-config";
+import { type AppConfigInput, appConfigIssues, bucketStorage, deployedAppConfig } from "./rules/app-config";
+import {
+  dashboardEnvironment,
+  environmentSize,
+  LAMBDA_ENVIRONMENT_LIMIT_BYTES,
+} from "./rules/dashboard-environment";
 import { instanceTypeNames } from "./rules/instance-types";
+import { S3_BUCKET_NAME_MAX_LENGTH } from "./rules/naming";
 import { serverRoles } from "./rules/server-roles";
 
 /** Stack config keys live under `opsdeck:` (the project name). */
@@ -184,13 +192,23 @@ export const stackConfigSchema = z.strictObject({
   loadBalancer: jsonValue(loadBalancerSchema).prefault({}),
   /** Secret: where alerts are posted. Validated here, then only ever handled as a Pulumi secret. */
   alertWebhookUrl: optionalText(z.url({ protocol: /^https$/, error: "expected an https:// URL" })),
+  dashboard: jsonValue(deliverySections.dashboard).prefault({}),
+  images: jsonValue(deliverySections.images).prefault({}),
+  agent: jsonValue(deliverySections.agent).prefault({}),
+  kubernetes: jsonValue(deliverySections.kubernetes).prefault({}),
+  /** The app config (docs/monitoring.md) every deployed process receives; validated with the app's schema. */
+  app: jsonValue(z.record(z.string(), z.unknown())).default({}),
+  /** Secret: guards the dashboard's non-public views and APIs. */
+  dashboardToken: optionalText(
+    z.string().min(16, "expected at least 16 characters").regex(/^\S+$/, "expected no whitespace"),
+  ),
 });
 
 /** The config keys the program reads, all under `opsdeck:`. */
 export const configKeys = Object.keys(stackConfigSchema.shape) as (keyof typeof stackConfigSchema.shape)[];
 
 /** Keys that must be stored encrypted. */
-export const secretConfigKeys = ["alertWebhookUrl"] as const;
+export const secretConfigKeys = ["alertWebhookUrl", "dashboardToken"] as const;
 
 type ParsedConfig = z.output<typeof stackConfigSchema>;
 export type ServerConfig = ParsedConfig["servers"][number];
@@ -199,11 +217,16 @@ export type FleetConfig = ParsedConfig["fleet"];
 export type BackupBucketConfig = ParsedConfig["backupBucket"];
 export type LoadBalancerConfig = ParsedConfig["loadBalancer"];
 
+export type { AgentConfig, DashboardConfig, ImagesConfig, KubernetesConfig } from "./delivery-config";
+
 /** The whole stack config, typed and validated; secrets only as Pulumi secret outputs. */
-export interface StackConfig extends Omit<ParsedConfig, "alertWebhookUrl"> {
+export interface StackConfig extends Omit<ParsedConfig, "alertWebhookUrl" | "dashboardToken" | "app"> {
   project: string;
   stack: string;
   alertWebhookUrl: pulumi.Output<string> | undefined;
+  dashboardToken: pulumi.Output<string> | undefined;
+  /** The validated app config: shared, and per-role overrides for the agents. */
+  app: AppConfigInput;
 }
 
 /**
@@ -226,15 +249,45 @@ export function loadConfig(source: ConfigSource = pulumiConfigSource()): StackCo
     if (!(error instanceof ValidationError) || secrecyIssues.length === 0) throw error;
     throw new ValidationError(error.source, [...error.issues, ...secrecyIssues], { cause: error.cause });
   }
-  if (secrecyIssues.length > 0) throw new ValidationError("stack config", secrecyIssues);
+  const app: AppConfigInput = { shared: parsed.app, roles: parsed.agent.roles };
+  const issues = [
+    ...secrecyIssues,
+    ...appConfigIssues({ ...app, webhookConfigured: parsed.alertWebhookUrl !== undefined }),
+  ];
+  if (issues.length === 0 && parsed.dashboard.enabled) issues.push(...dashboardEnvironmentIssues(parsed));
+  if (issues.length > 0) throw new ValidationError("stack config", issues);
 
-  const { alertWebhookUrl, ...rest } = parsed;
+  const { alertWebhookUrl, dashboardToken, app: _app, ...rest } = parsed;
   return {
     ...rest,
+    app,
     project: source.project,
     stack: source.stack,
     alertWebhookUrl: alertWebhookUrl === undefined ? undefined : pulumi.secret(alertWebhookUrl),
+    dashboardToken: dashboardToken === undefined ? undefined : pulumi.secret(dashboardToken),
   };
+}
+
+/**
+ * Lambda rejects an environment over 4 KB, and the app config travels in it. Measured with the longest
+ * bucket name S3 allows, so a config accepted here cannot fail at deployment once the name is known.
+ */
+function dashboardEnvironmentIssues(parsed: ParsedConfig): ValidationIssue[] {
+  const longestBucket = "b".repeat(S3_BUCKET_NAME_MAX_LENGTH);
+  const variables = dashboardEnvironment({
+    appConfig: deployedAppConfig(parsed.app, { storage: bucketStorage(longestBucket, "ap-southeast-7") }),
+    logLevel: parsed.dashboard.logLevel,
+    dashboardToken: parsed.dashboardToken,
+    alertWebhookUrl: parsed.alertWebhookUrl,
+  });
+  const size = environmentSize(variables);
+  if (size <= LAMBDA_ENVIRONMENT_LIMIT_BYTES) return [];
+  return [
+    {
+      path: `${PATH_PREFIX}app`,
+      message: `the dashboard function's environment would take ${size} bytes (the app config as JSON plus the secrets); Lambda allows ${LAMBDA_ENVIRONMENT_LIMIT_BYTES}`,
+    },
+  ];
 }
 
 /** The engine's config for the running stack. */

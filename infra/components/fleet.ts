@@ -24,8 +24,11 @@ export interface FleetArgs {
   /** Base for AWS names that have a length limit (`opsdeck-dev`). */
   namePrefix: string;
   tags: Tags;
-  /** Extra first-boot shell steps per server, appended after the role's own (the agent hooks in here). */
-  extraUserData?: (server: ServerConfig) => readonly string[];
+  /**
+   * Extra first-boot shell steps per server, appended after the role's own (the agent hooks in here).
+   * An input, because the steps may name resources created alongside (the bucket).
+   */
+  extraUserData?: (server: ServerConfig) => pulumi.Input<readonly string[]>;
 }
 
 /** What the rest of the stack needs to know about one server. */
@@ -34,6 +37,8 @@ export interface FleetServer {
   role: ServerRole;
   instanceId: pulumi.Output<string>;
   privateIp: pulumi.Output<string>;
+  /** The instance role, so other components can grant the server more (the agent's read access). */
+  roleName: pulumi.Output<string>;
 }
 
 /**
@@ -88,7 +93,7 @@ export class Fleet extends pulumi.ComponentResource {
     index: number,
     securityGroupId: pulumi.Input<string>,
   ): FleetServer {
-    const profile = this.createInstanceProfile(name, server);
+    const { role, profile } = this.createInstanceProfile(name, server);
     const configuredAmi = server.amiId ?? this.args.settings.amiId;
     const { network } = this.args;
     const instance = new aws.ec2.Instance(
@@ -109,15 +114,17 @@ export class Fleet extends pulumi.ComponentResource {
           deleteOnTermination: true,
           tags: withName(this.args.tags, name),
         },
-        userData: network.vpcCidr.apply((clientCidr) =>
-          renderUserData({
-            server: server.name,
-            role: server.role,
-            dbPort: this.args.settings.dbPort,
-            clientCidr,
-            extraSteps: this.args.extraUserData?.(server),
-          }),
-        ),
+        userData: pulumi
+          .all([network.vpcCidr, this.args.extraUserData?.(server) ?? []])
+          .apply(([clientCidr, extraSteps]) =>
+            renderUserData({
+              server: server.name,
+              role: server.role,
+              dbPort: this.args.settings.dbPort,
+              clientCidr,
+              extraSteps,
+            }),
+          ),
         tags: withName(this.args.tags, name),
       },
       {
@@ -127,10 +134,19 @@ export class Fleet extends pulumi.ComponentResource {
         ignoreChanges: configuredAmi === undefined ? ["ami"] : [],
       },
     );
-    return { name: server.name, role: server.role, instanceId: instance.id, privateIp: instance.privateIp };
+    return {
+      name: server.name,
+      role: server.role,
+      instanceId: instance.id,
+      privateIp: instance.privateIp,
+      roleName: role.name,
+    };
   }
 
-  private createInstanceProfile(name: string, server: ServerConfig): aws.iam.InstanceProfile {
+  private createInstanceProfile(
+    name: string,
+    server: ServerConfig,
+  ): { role: aws.iam.Role; profile: aws.iam.InstanceProfile } {
     const role = new aws.iam.Role(
       boundedName(this.args.namePrefix, `${server.name}-role`, IAM_ROLE_NAME_MAX_LENGTH),
       {
@@ -162,11 +178,12 @@ export class Fleet extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    return new aws.iam.InstanceProfile(
+    const profile = new aws.iam.InstanceProfile(
       `${name}-profile`,
       { role: role.name, tags: this.args.tags },
       { parent: this },
     );
+    return { role, profile };
   }
 }
 

@@ -69,6 +69,7 @@ describe("Pulumi.yaml", () => {
     expect(typed.map(([key, declaration]) => [key, declaration.type])).toEqual([
       ["owner", "string"],
       ["alertWebhookUrl", "string"],
+      ["dashboardToken", "string"],
     ]);
   });
 });
@@ -102,6 +103,8 @@ describe("README", () => {
       project: _project,
       stack: _stack,
       alertWebhookUrl: _webhook,
+      dashboardToken: _token,
+      app: _app,
       ...defaults
     } = loadConfig({
       project: "opsdeck",

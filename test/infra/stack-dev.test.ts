@@ -190,9 +190,13 @@ describe("fleet", () => {
   });
 
   it("each instance runs with its own role and instance profile", () => {
-    expect(mocks.ofType(T.role)).toHaveLength(3);
+    const instanceRoles = mocks
+      .ofType(T.role)
+      .filter((role) => mocks.byUrn(role.parent ?? "")?.type === "opsdeck:compute:Fleet");
+
+    expect(instanceRoles).toHaveLength(3);
     expect(new Set(mocks.ofType(T.instance).map((r) => r.inputs.iamInstanceProfile)).size).toBe(3);
-    for (const role of mocks.ofType(T.role)) {
+    for (const role of instanceRoles) {
       expect(JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal).toEqual({
         Service: "ec2.amazonaws.com",
       });
@@ -384,11 +388,15 @@ describe("the stack as a whole", () => {
     }
   });
 
-  it("every AWS resource belongs to one of the three components", () => {
-    const components = mocks.resources.filter((r) => !r.custom);
+  it("every AWS resource belongs to one of the stack's components", () => {
+    const components = mocks.resources.filter((r) => !r.custom && r.type.startsWith("opsdeck:"));
 
     expect(components.map((r) => r.type).sort()).toEqual([
       "opsdeck:compute:Fleet",
+      "opsdeck:compute:FleetAgent",
+      "opsdeck:dashboard:DashboardService",
+      "opsdeck:images:ContainerImage",
+      "opsdeck:kubernetes:KubernetesPods",
       "opsdeck:network:LoadBalancer",
       "opsdeck:storage:BackupBucket",
     ]);

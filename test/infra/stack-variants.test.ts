@@ -137,10 +137,16 @@ describe("a hardened stack: AES256, Object Lock, HTTPS, own VPC, pinned image, s
     }
   });
 
-  it("never writes the webhook secret into any resource", () => {
-    const everything = JSON.stringify(mocks.resources.map((r) => r.inputs));
+  it("hands the webhook only as a Pulumi secret to the function and the agents' SecureString", () => {
+    const holders = mocks.resources.filter((r) => JSON.stringify(r.inputs).includes("SECRET-TOKEN"));
 
-    expect(everything).not.toContain("SECRET-TOKEN");
+    expect(holders.map((r) => r.type).sort()).toEqual([
+      "aws:lambda/function:Function",
+      "aws:ssm/parameter:Parameter",
+    ]);
+    expect(mocks.one("aws:lambda/function:Function").secretPaths).toEqual(["environment"]);
+    expect(mocks.one("aws:ssm/parameter:Parameter").secretPaths).toEqual(["value"]);
+    expect(mocks.one("aws:ssm/parameter:Parameter").inputs.type).toBe("SecureString");
   });
 });
 
