@@ -242,7 +242,9 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
       failedAt: failedAt.toISOString(),
       durationMs: Math.max(0, failedAt.getTime() - startedAt.getTime()),
       phase,
-      error: describeError(error),
+      error: options.signal?.aborted
+        ? "cancelled before it completed (aborted by the caller)"
+        : describeError(error),
     };
     if (options.recordState !== false && id) {
       await recordFailure(store, {

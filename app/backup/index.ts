@@ -22,6 +22,12 @@ export {
   RestoreError,
   type RestoreFailureKind,
 } from "./errors";
+export {
+  type BackupJobContext,
+  type BackupJobOutcome,
+  pruneBackupJobs,
+  runBackupJob,
+} from "./jobs";
 export { type BackupManifest, MANIFEST_FORMAT, type ManifestEntry, parseManifest } from "./manifest";
 export {
   type ArchiveFormat,

@@ -157,7 +157,18 @@ export async function restoreBackup(options: RestoreBackupOptions): Promise<Rest
         : plan.overwrites.map((p) => `${p}: exists in the target (use force to overwrite)`)),
     ];
     if (conflicts.length > 0) throw new RestoreError("conflict", `cannot restore into ${target}:`, conflicts);
-    await applyMoves(plan);
+    let moved = 0;
+    try {
+      await applyMoves(plan, () => moved++);
+    } catch (error) {
+      throw new RestoreError(
+        "failed",
+        `moving restored files into ${target} failed after ${moved} of ${plan.moves.length} ` +
+          `(each moved file is complete): ${describeError(error)}`,
+        [],
+        { cause: error },
+      );
+    }
 
     tracker.finish();
     return {

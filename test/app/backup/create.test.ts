@@ -271,6 +271,19 @@ describe("createBackup", () => {
     expect(warnings[0]).toMatch(/zstd is not installed/);
   });
 
+  it("archives every file of a wide tree, more than the bounded stat cache holds", async () => {
+    const store = new LocalStore(await tempDir());
+    const root = await tempDir();
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 700; i++) files[`d${i % 7}/f${i}.txt`] = `file ${i}\n`;
+    await writeTree(root, files);
+
+    const record = await createBackup({ store, sources: [root], host: "web01" });
+
+    expect(record.files).toBe(700);
+    expect((await verifyBackup({ store, backup: record.key })).ok).toBe(true);
+  });
+
   it("backs up an empty folder", async () => {
     const store = new LocalStore(await tempDir());
     const root = await tempDir();
