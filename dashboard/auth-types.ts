@@ -1,0 +1,2 @@
+/** Who is looking: anyone (public checks only) or an authenticated operator (everything). */
+export type Viewer = "public" | "operator";

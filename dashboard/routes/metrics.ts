@@ -1,0 +1,36 @@
+import { Hono } from "hono";
+import type { CheckResult } from "../../app/checks/result";
+import { createMetricsRegistry } from "../../app/metrics/prometheus";
+import { currentSnapshot } from "../http/content";
+import type { DashboardEnv } from "../http/env";
+import type { DashboardState } from "../state";
+import type { RouteDeps } from "./deps";
+
+/**
+ * `/metrics` for Prometheus (operators only: host metrics describe the infrastructure). Values
+ * come from the cached snapshot: every host's last heartbeat and every check's last result, so a
+ * scrape never samples this machine or probes anything.
+ */
+export function metricsRoutes(deps: RouteDeps): Hono<DashboardEnv> {
+  const routes = new Hono<DashboardEnv>();
+  let scraped: DashboardState | undefined;
+  const registry = createMetricsRegistry({
+    hosts: () =>
+      (scraped?.overview.hosts ?? []).flatMap((h) =>
+        h.snapshot ? [{ snapshot: h.snapshot, up: h.status === "up" }] : [],
+      ),
+    checks: () =>
+      (scraped?.overview.checks ?? []).flatMap((c) => (c.latest ? [c.latest as CheckResult] : [])),
+    now: deps.now,
+  });
+
+  routes.get("/metrics", deps.auth.operator, async (c) => {
+    const snapshot = await currentSnapshot(deps.state);
+    const text = await snapshot.memo("metrics", () => {
+      scraped = snapshot.value;
+      return registry.metrics();
+    });
+    return c.body(text, 200, { "content-type": registry.contentType, "cache-control": "no-store" });
+  });
+  return routes;
+}

@@ -1,0 +1,26 @@
+import pLimit from "p-limit";
+import type { MonitoringConfig } from "../app/config/schema";
+import { readStatusOverview, type StatusOverview } from "../app/monitor/status";
+import type { Store } from "../app/storage/store";
+import { type HostReports, readHostReports } from "./fleet/host-reports";
+
+/** Everything the dashboard pages show, read from the store in one go and cached as a snapshot. */
+export interface DashboardState {
+  overview: StatusOverview;
+  /** Backup and log reports by host name. */
+  reports: Record<string, HostReports>;
+}
+
+/** Reads stored state only: never probes, never samples this machine. */
+export async function loadDashboardState(
+  config: MonitoringConfig,
+  store: Store,
+  now: Date,
+): Promise<DashboardState> {
+  const overview = await readStatusOverview(config, store, { now });
+  const limit = pLimit(8);
+  const entries = await Promise.all(
+    overview.hosts.map((h) => limit(async () => [h.host, await readHostReports(store, h.host)] as const)),
+  );
+  return { overview, reports: Object.fromEntries(entries) };
+}

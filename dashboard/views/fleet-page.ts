@@ -1,0 +1,63 @@
+import type { FleetHost, FleetView } from "../fleet/model";
+import { ago, bytes, timestamp } from "./format";
+import { type Html, html } from "./html";
+
+/** The fleet view's <main>: one row per host that ever sent a heartbeat. */
+export function fleetMain(view: FleetView): Html {
+  return html`<section class="fleet"><h2>Fleet</h2>
+${
+  view.hosts.length === 0
+    ? html`<p class="muted">No host has sent a heartbeat yet.</p>`
+    : html`<table class="hosts"><thead><tr><th>Host</th><th>Status</th><th>Heartbeat</th><th>CPU</th><th>Memory</th><th>Disk</th><th>Load</th><th>Alerts</th><th>Last backup</th><th>Verify</th><th>Log errors</th></tr></thead><tbody>${view.hosts.map(hostRow)}</tbody></table>`
+}
+</section>
+${
+  view.problems.length > 0
+    ? html`<section class="problems"><h2>Problems reading stored state</h2><ul>${view.problems.map((p) => html`<li>${p}</li>`)}</ul></section>`
+    : ""
+}
+<p class="meta">As of ${timestamp(view.generatedAt)}</p>`;
+}
+
+const pct = (n: number | undefined) => (n === undefined ? "–" : `${Math.round(n)}%`);
+
+function hostRow(h: FleetHost): Html {
+  return html`<tr data-host="${h.host}" data-status="${h.status}">
+<td>${h.host}</td>
+<td><span class="status status-${h.status}">${h.status === "up" ? "Up" : "Down"}</span>${h.problem ? html`<div class="message">${h.problem}</div>` : ""}</td>
+<td>${ago(h.ageMs)}</td>
+<td>${pct(h.cpuPercent)}</td>
+<td>${pct(h.memoryPercent)}</td>
+<td>${h.disks.length === 0 ? "–" : h.disks.map((d) => html`<div>${d.mount} ${pct(d.usedPercent)}</div>`)}</td>
+<td>${h.load1 === undefined ? "–" : h.load1.toFixed(2)}</td>
+<td class="alerts">${h.alerts.length === 0 ? "none" : h.alerts.map((a) => html`<div class="incident-${a.severity}">${a.title}</div>`)}</td>
+<td class="backup">${backupCell(h)}</td>
+<td class="verify">${verifyCell(h)}</td>
+<td class="logs">${logsCell(h)}</td>
+</tr>`;
+}
+
+function backupCell(h: FleetHost): Html | string {
+  if (!h.backup) return html`<span class="muted">no data</span>`;
+  const b = h.backup;
+  return html`${b.lastSuccessAt ? html`${ago(b.ageMs)} · ${bytes(b.sizeBytes)}` : html`<span class="muted">never succeeded</span>`}${
+    b.failure ? html`<div class="message">failed ${timestamp(b.failure.at)}: ${b.failure.error}</div>` : ""
+  }`;
+}
+
+function verifyCell(h: FleetHost): Html | string {
+  if (!h.backup) return html`<span class="muted">no data</span>`;
+  const v = h.backup.verify;
+  if (!v) return html`<span class="muted">not verified</span>`;
+  return v.ok
+    ? html`<span class="status status-up">OK</span> <span class="meta">${timestamp(v.checkedAt)}</span>`
+    : html`<span class="status status-down">Failed</span>${v.problems.slice(0, 3).map((p) => html`<div class="message">${p}</div>`)}`;
+}
+
+function logsCell(h: FleetHost): Html | string {
+  if (!h.logs) return html`<span class="muted">no data</span>`;
+  const l = h.logs;
+  return html`${l.errors} errors${l.warnings !== undefined ? html`, ${l.warnings} warnings` : ""} <span class="meta">in ${l.windowMinutes} min</span>${l.topErrors.map(
+    (e) => html`<div class="message">${e.count}× ${e.message}</div>`,
+  )}`;
+}

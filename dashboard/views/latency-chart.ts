@@ -1,0 +1,97 @@
+import type { LatencyPoint } from "../../app/history/stats";
+import { duration, timestamp } from "./format";
+import { type Html, html } from "./html";
+
+const WIDTH = 600;
+const HEIGHT = 140;
+const LEFT = 48;
+const RIGHT = 8;
+const TOP = 10;
+const BOTTOM = 22;
+
+export interface ChartOptions {
+  /** Right edge of the chart (the snapshot time). */
+  now: Date;
+  hours: number;
+  bucketMs: number;
+  label: string;
+  /** Draw a dot with a tooltip per bucket (the check page); the status page draws the line only. */
+  dots?: boolean;
+}
+
+/** A round axis maximum above `value`: 1, 2, 5 × 10ⁿ. */
+export function niceCeiling(value: number): number {
+  if (value <= 0) return 1;
+  const magnitude = 10 ** Math.floor(Math.log10(value));
+  for (const step of [1, 2, 5, 10]) if (step * magnitude >= value) return step * magnitude;
+  return 10 * magnitude;
+}
+
+interface PlotPoint {
+  x: number;
+  y: number;
+  /** True when the previous bucket is missing: the line breaks here. */
+  breakBefore: boolean;
+}
+
+/**
+ * Where each average response time lands in the plot (pure). Buckets further apart than one bucket
+ * break the line, so a gap in the data shows as a gap, not as a slope.
+ */
+export function plotPoints(
+  points: readonly LatencyPoint[],
+  options: ChartOptions,
+  yMax: number,
+): PlotPoint[] {
+  const end = options.now.getTime();
+  const start = end - options.hours * 3_600_000;
+  const plotW = WIDTH - LEFT - RIGHT;
+  const plotH = HEIGHT - TOP - BOTTOM;
+  let previous = Number.NEGATIVE_INFINITY;
+  return points.map((p) => {
+    const t = Date.parse(p.at) + options.bucketMs / 2;
+    const point = {
+      x: round(LEFT + (Math.min(Math.max(t - start, 0), end - start) / (end - start)) * plotW),
+      y: round(TOP + plotH - (Math.min(p.avgMs, yMax) / yMax) * plotH),
+      breakBefore: t - previous > options.bucketMs * 1.5,
+    };
+    previous = t;
+    return point;
+  });
+}
+
+/** SVG path data for plot points: `M` where the line (re)starts, `L` where it continues. */
+export function pathData(points: readonly PlotPoint[]): string {
+  return points.map((p) => `${p.breakBefore ? "M" : "L"}${p.x} ${p.y}`).join(" ");
+}
+
+function round(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
+/** Server-rendered SVG line chart of average response time over the last `hours`. */
+export function latencyChart(points: readonly LatencyPoint[], options: ChartOptions): Html {
+  if (points.length === 0) {
+    return html`<p class="chart-empty">No response times in the last ${options.hours} hours.</p>`;
+  }
+  const yMax = niceCeiling(Math.max(...points.map((p) => p.avgMs)));
+  const plotH = HEIGHT - TOP - BOTTOM;
+  const grid = [0, 0.5, 1].map((f) => {
+    const y = (TOP + plotH - f * plotH).toFixed(1);
+    return html`<line class="grid" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${y}" y2="${y}"></line><text class="axis" x="${LEFT - 6}" y="${y}" text-anchor="end" dominant-baseline="middle">${duration(f * yMax)}</text>`;
+  });
+  const xLabels = [
+    [LEFT, "start", `${options.hours} h ago`],
+    [(LEFT + WIDTH - RIGHT) / 2, "middle", `${options.hours / 2} h ago`],
+    [WIDTH - RIGHT, "end", "now"],
+  ] as const;
+  const plotted = plotPoints(points, options, yMax);
+  // A point with no neighbour draws no line, so it always gets a dot.
+  const isolated = (i: number) => plotted[i]?.breakBefore && (plotted[i + 1]?.breakBefore ?? true);
+  const dots = points.map((p, i) => {
+    if (!options.dots && !isolated(i)) return "";
+    const { x, y } = plotted[i] as PlotPoint;
+    return html`<circle class="latency-dot" cx="${x}" cy="${y}" r="2.5"><title>${timestamp(p.at)}: avg ${duration(p.avgMs)}, max ${duration(p.maxMs)} (${p.count} results)</title></circle>`;
+  });
+  return html`<svg class="latency-chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${options.label}">${grid}${xLabels.map(([x, anchor, text]) => html`<text class="axis" x="${x}" y="${HEIGHT - 6}" text-anchor="${anchor}">${text}</text>`)}<path class="latency-line" d="${pathData(plotted)}"></path>${dots}</svg>`;
+}
