@@ -127,7 +127,6 @@ export class LineScanner {
     const keyEnd = Math.min(parsed.keyEnd, parsed.keyStart + this.limits.messageScanBytes);
     const message = this.message;
     scanMessage(text, parsed.keyStart, keyEnd, message);
-    if (message.binary) counters.binary++;
 
     const isError = isErrorLevel(parsed.level);
     if (Number.isNaN(ts)) {

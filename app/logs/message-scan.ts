@@ -1,8 +1,8 @@
 /**
- * One pass over a message's bytes that yields everything the analysis needs from it: a hash of the
+ * One pass over a message's bytes that yields what the analysis needs from it: a hash of the
  * message with every number-bearing token masked (so "user 17 timed out after 3021 ms" and
- * "user 9 timed out after 15 ms" group together), the first IPv4 address, and whether the bytes
- * hold control characters (binary garbage). One pass instead of three because it runs per line.
+ * "user 9 timed out after 15 ms" group together) and its first IPv4 address. One pass instead of
+ * two because it runs per line; the loop keeps few live values (its speed depends on it).
  *
  * Tokens are runs of letters, digits, `_`, `-`, `.`, `:` and non-ASCII bytes; a token holding a
  * digit becomes `<*>`. Everything else (spaces, `/`, `=`, quotes, brackets…) separates tokens.
@@ -26,6 +26,18 @@ for (let b = 0; b < 256; b++) {
   else CLASS[b] = SEPARATOR;
 }
 
+/** What a token byte says about its token: it holds a digit, a letter-like byte, a dot. */
+const HAS_DIGIT = 1;
+const HAS_WORD = 2;
+const HAS_DOT = 4;
+/** Only digits and dots (a port's colon adds nothing): the shape of a dotted quad. */
+const ADDRESS_LIKE = HAS_DIGIT | HAS_DOT;
+const TOKEN_FLAGS = new Uint8Array(256);
+for (let b = 0; b < 256; b++) {
+  const cls = CLASS[b];
+  TOKEN_FLAGS[b] = cls === DIGIT ? HAS_DIGIT : cls === WORD ? HAS_WORD : cls === DOT ? HAS_DOT : 0;
+}
+
 /** What `scanMessage` found; one instance is reused for every line. */
 export interface MessageScan {
   /**
@@ -37,12 +49,10 @@ export interface MessageScan {
   /** First IPv4 address as a signed 32-bit integer; valid when `hasIpv4`. */
   ipv4: number;
   hasIpv4: boolean;
-  /** The bytes held a control character other than tab. */
-  binary: boolean;
 }
 
 export function createMessageScan(): MessageScan {
-  return { key1: 0, key2: 0, ipv4: 0, hasIpv4: false, binary: false };
+  return { key1: 0, key2: 0, ipv4: 0, hasIpv4: false };
 }
 
 const P1 = 16_777_619;
@@ -51,10 +61,12 @@ const P2 = 0x5bd1e995;
 const MASKED_TOKEN = 0x2a2a2a2a;
 
 /**
- * Reads a dotted quad starting at `i` (a digit) and ending the token (a separator, a port's
- * colon or a sentence's full stop may follow). Returns the address or null.
+ * Reads a dotted quad starting at `i` that ends its token (a separator, a port's colon or a
+ * sentence's full stop may follow). Returns the address, or -1 with `ipv4Valid` false.
  */
-function ipv4At(buf: Uint8Array, i: number, end: number): number | null {
+let ipv4Valid = false;
+function ipv4At(buf: Uint8Array, i: number, end: number): number {
+  ipv4Valid = false;
   let acc = 0;
   let octets = 0;
   let cur = 0;
@@ -63,9 +75,9 @@ function ipv4At(buf: Uint8Array, i: number, end: number): number | null {
     const b = buf[i] as number;
     if (b >= 48 && b <= 57) {
       cur = cur * 10 + (b - 48);
-      if (++digits > 3) return null;
+      if (++digits > 3) return -1;
     } else if (b === 46 && octets < 3) {
-      if (digits === 0 || cur > 255) return null;
+      if (digits === 0 || cur > 255) return -1;
       acc = acc * 256 + cur;
       octets++;
       cur = 0;
@@ -74,69 +86,85 @@ function ipv4At(buf: Uint8Array, i: number, end: number): number | null {
       break;
     }
   }
-  if (octets !== 3 || digits === 0 || cur > 255) return null;
+  if (octets !== 3 || digits === 0 || cur > 255) return -1;
   if (i < end) {
     const next = CLASS[buf[i] as number] as number;
-    if (next === COLON) {
-      // "10.0.0.1:8080": an address with its port.
-    } else if (next === DOT) {
+    if (next === DOT) {
       // "from 10.0.0.1." is a full stop; "10.0.0.1.5" is not an address.
       const after = i + 1 < end ? (CLASS[buf[i + 1] as number] as number) : SEPARATOR;
-      if (after >= WORD) return null;
-    } else if (next >= WORD) {
-      return null;
+      if (after >= WORD) return -1;
+    } else if (next !== COLON && next >= WORD) {
+      return -1;
     }
   }
+  ipv4Valid = true;
   return (acc * 256 + cur) | 0;
 }
 
-export function scanMessage(buf: Uint8Array, start: number, end: number, out: MessageScan): void {
-  // h1 sees every byte; h2 only tokens and h1's state at each token end, which makes it depend
-  // on the separators too at one multiplication per token instead of one per byte.
-  let h1 = 0x811c9dc5 | 0;
-  let h2 = 0x1b873593 | 0;
-  let hasIpv4 = false;
-  let ipv4 = 0;
-  let binary = false;
-  let i = start;
-  while (i < end) {
-    let b = buf[i] as number;
-    let cls = CLASS[b] as number;
-    if (cls < WORD) {
-      if (cls === CONTROL) binary = true;
-      h1 = Math.imul(h1 ^ b, P1);
-      i++;
+/** The first dotted quad at or after `start`, token by token: the rare path, see scanMessage. */
+function findIpv4(buf: Uint8Array, start: number, end: number, out: MessageScan): void {
+  let tokenStart = start;
+  let flags = 0;
+  for (let i = start; i <= end; i++) {
+    const b = i < end ? (buf[i] as number) : 32;
+    if ((CLASS[b] as number) >= WORD) {
+      flags |= TOKEN_FLAGS[b] as number;
       continue;
     }
-    if (cls === DIGIT && !hasIpv4) {
-      const address = ipv4At(buf, i, end);
-      if (address !== null) {
-        hasIpv4 = true;
-        ipv4 = address;
+    if (flags === ADDRESS_LIKE) {
+      const address = ipv4At(buf, tokenStart, end);
+      if (ipv4Valid) {
+        out.ipv4 = address;
+        out.hasIpv4 = true;
+        return;
       }
     }
-    // A token: hashed on its own until a digit shows it will be masked, then only skipped.
-    let value = 0x811c9dc5 | 0;
-    for (;;) {
-      if (cls === DIGIT) {
-        value = MASKED_TOKEN;
-        while (++i < end && (CLASS[buf[i] as number] as number) >= WORD) {}
-        break;
-      }
-      value = Math.imul(value ^ b, P1);
-      if (++i >= end) break;
-      b = buf[i] as number;
-      cls = CLASS[b] as number;
-      if (cls < WORD) break;
-    }
-    h1 = Math.imul(h1 ^ value, P1);
-    h2 = Math.imul(h2 ^ value ^ h1, P2);
+    flags = 0;
+    tokenStart = i + 1;
   }
+}
+
+export function scanMessage(buf: Uint8Array, start: number, end: number, out: MessageScan): void {
+  // h1 folds each token (or the mask) with the separator after it; h2 follows h1 at each
+  // separator, which makes it an independent check at one multiplication per token.
+  let h1 = 0x811c9dc5 | 0;
+  let h2 = 0x1b873593 | 0;
+  let token = 0;
+  let flags = 0;
+  let tokenStart = start;
+  // Only the first address-shaped token is noted here; parsing it happens after the loop.
+  let candidate = -1;
+  for (let i = start; i < end; i++) {
+    const b = buf[i] as number;
+    if ((CLASS[b] as number) >= WORD) {
+      token = Math.imul(token ^ b, P1);
+      flags |= TOKEN_FLAGS[b] as number;
+    } else {
+      if (flags === ADDRESS_LIKE && candidate < 0) candidate = tokenStart;
+      h1 = Math.imul(h1 ^ ((flags & HAS_DIGIT) !== 0 ? MASKED_TOKEN : token) ^ (b << 24), P1);
+      h2 = Math.imul(h2 ^ h1, P2);
+      token = 0;
+      flags = 0;
+      tokenStart = i + 1;
+    }
+  }
+  if (flags === ADDRESS_LIKE && candidate < 0) candidate = tokenStart;
+  h1 = Math.imul(h1 ^ ((flags & HAS_DIGIT) !== 0 ? MASKED_TOKEN : token), P1);
   out.key1 = h1;
-  out.key2 = h2;
-  out.ipv4 = ipv4;
-  out.hasIpv4 = hasIpv4;
-  out.binary = binary;
+  out.key2 = Math.imul(h2 ^ h1, P2);
+  out.hasIpv4 = false;
+  if (candidate >= 0) {
+    const address = ipv4At(buf, candidate, end);
+    if (ipv4Valid) {
+      out.ipv4 = address;
+      out.hasIpv4 = true;
+    } else {
+      // An address-shaped token that is not one ("1.2.3", "1.2.3.4.5"): look past it.
+      let next = candidate;
+      while (next < end && (CLASS[buf[next] as number] as number) >= WORD) next++;
+      findIpv4(buf, next, end, out);
+    }
+  }
 }
 
 /** Longest masked message kept for display; the hash still covers the scanned bytes. */

@@ -25,7 +25,7 @@ export interface LineCounters {
   /** Parsed lines that passed the filters (everything below counts only these). */
   matched: number;
   filteredOut: number;
-  /** Lines holding NUL or other control bytes (parsed or not). */
+  /** Unparsed lines holding NUL or other control bytes (binary garbage). */
   binary: number;
   /** Lines longer than the line limit; only their first part was read. */
   oversized: number;

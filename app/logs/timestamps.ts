@@ -205,11 +205,31 @@ export interface YearContext {
   referenceMs: number;
   year: number;
   assumeOffsetMinutes: number;
+  /** The last timestamp's bytes and time: consecutive lines mostly share their second. */
+  lastBytes: Uint8Array;
+  lastLength: number;
+  lastTs: number;
 }
 
 export function yearContext(referenceMs: number, assumeOffsetMinutes: number): YearContext {
   const local = new Date(referenceMs + assumeOffsetMinutes * MS_PER_MINUTE);
-  return { referenceMs, year: local.getUTCFullYear(), assumeOffsetMinutes };
+  return {
+    referenceMs,
+    year: local.getUTCFullYear(),
+    assumeOffsetMinutes,
+    lastBytes: new Uint8Array(32),
+    lastLength: 0,
+    lastTs: 0,
+  };
+}
+
+/** True when `buf` at `i` repeats the last BSD timestamp, followed by a space. */
+function sameAsLast(buf: Uint8Array, i: number, end: number, context: YearContext): boolean {
+  const length = context.lastLength;
+  if (length === 0 || i + length >= end || buf[i + length] !== 32) return false;
+  const last = context.lastBytes;
+  for (let k = length - 1; k >= 0; k--) if (buf[i + k] !== last[k]) return false;
+  return true;
 }
 
 /** RFC 3164 time: `Mar  7 14:03:22` (day space-padded or not), read with the year from `context`. */
@@ -220,6 +240,11 @@ export function parseBsdTimestamp(
   context: YearContext,
   cursor: Cursor,
 ): boolean {
+  if (sameAsLast(buf, i, end, context)) {
+    cursor.ts = context.lastTs;
+    cursor.end = i + context.lastLength;
+    return true;
+  }
   if (end - i < 14) return false;
   const month = monthFromBytes(buf, i + 0);
   if (month < 0 || buf[i + 3] !== 32) return false;

@@ -113,6 +113,20 @@ describe("timestamps", () => {
     expect(new Date(cursor.ts).toISOString()).toBe("2026-03-07T14:03:22.000Z");
   });
 
+  it("reuses the previous line's BSD time only for the very same bytes", () => {
+    const context = yearContext(Date.UTC(2026, 5, 1), 0);
+    const times = [
+      "Mar  7 14:03:22 a",
+      "Mar  7 14:03:22 b",
+      "Mar  7 14:03:22.500 c",
+      "Mar  7 14:03:23 d",
+    ].map((text) => {
+      expect(parseBsdTimestamp(Buffer.from(text), 0, text.length, context, cursor)).toBe(true);
+      return cursor.ts - Date.UTC(2026, 2, 7, 14, 3, 22);
+    });
+    expect(times).toEqual([0, 0, 500, 1000]);
+  });
+
   it("reads BSD syslog time with single-digit and padded days", () => {
     const context = yearContext(Date.UTC(2026, 5, 1), 0);
     for (const text of ["Mar  7 14:03:22", "Mar 07 14:03:22", "Mar 7 14:03:22"]) {
