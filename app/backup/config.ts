@@ -32,7 +32,7 @@ export const compressorSchema = z
      */
     name: z.enum(compressorNames).default("gzip"),
     level: z.int().optional(),
-    /** Compression threads; defaults to the number of CPUs. */
+    /** Compression threads; defaults to CPUs + 1 blocks for gzip, the CPUs for pigz, 1 for zstd. */
     threads: z.int().min(1).max(64).optional(),
   })
   .superRefine((value, ctx) => {
