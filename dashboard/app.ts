@@ -73,6 +73,7 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
     state: new RefreshingValue<DashboardState>(() => loadDashboardState(config, store, now()), {
       ttlMs: settings.cacheTtlMs,
       maxStaleMs,
+      now: () => now().getTime(),
       onError,
     }),
     history: new RecentHistoryCache(store, { ttlMs: settings.cacheTtlMs, maxStaleMs, now, onError }),

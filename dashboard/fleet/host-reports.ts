@@ -63,26 +63,33 @@ export const logReportKey = (host: string) => `hosts/${host}.logs.json`;
 
 /** Reads a host's backup and log reports; an absent one is "no data", a damaged one a problem. */
 export async function readHostReports(store: Store, host: string): Promise<HostReports> {
-  const problems: string[] = [];
   const [backup, logs] = await Promise.all([
-    readReport(store, backupReportKey(host), hostBackupReportSchema, problems),
-    readReport(store, logReportKey(host), hostLogReportSchema, problems),
+    readReport(store, backupReportKey(host), hostBackupReportSchema),
+    readReport(store, logReportKey(host), hostLogReportSchema),
   ]);
-  return { ...(backup ? { backup } : {}), ...(logs ? { logs } : {}), problems };
+  return {
+    ...(backup.value ? { backup: backup.value } : {}),
+    ...(logs.value ? { logs: logs.value } : {}),
+    problems: [backup.problem, logs.problem].filter((p): p is string => p !== undefined),
+  };
 }
 
 async function readReport<S extends z.ZodType>(
   store: Store,
   key: string,
   schema: S,
-  problems: string[],
-): Promise<z.output<S> | undefined> {
+): Promise<{ value?: z.output<S>; problem?: string }> {
   const body = await store.get(key);
-  if (!body) return undefined;
+  if (!body) return {};
+  let json: unknown;
   try {
-    return parseOrThrow(schema, JSON.parse(body.toString("utf8")), key);
+    json = JSON.parse(body.toString("utf8"));
+  } catch {
+    return { problem: `${key} is not valid JSON` };
+  }
+  try {
+    return { value: parseOrThrow(schema, json, key) };
   } catch (error) {
-    problems.push(error instanceof SyntaxError ? `${key} is not valid JSON` : (error as Error).message);
-    return undefined;
+    return { problem: (error as Error).message };
   }
 }

@@ -38,6 +38,7 @@ export class RecentHistoryCache {
       value = new RefreshingValue(() => this.load(checkId), {
         ttlMs: this.options.ttlMs,
         maxStaleMs: this.options.maxStaleMs,
+        now: () => this.options.now().getTime(),
         ...(this.options.onError ? { onError: this.options.onError } : {}),
       });
       this.values.set(checkId, value);

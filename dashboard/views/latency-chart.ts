@@ -35,8 +35,9 @@ interface PlotPoint {
 }
 
 /**
- * Where each average response time lands in the plot (pure). Buckets further apart than one bucket
- * break the line, so a gap in the data shows as a gap, not as a slope.
+ * Where each average response time lands in the plot (pure). The line breaks where the gap to the
+ * previous point is well above the usual spacing (three times the median, and more than a bucket
+ * and a half), so missing data shows as a gap, not as a slope, whatever the check interval.
  */
 export function plotPoints(
   points: readonly LatencyPoint[],
@@ -47,17 +48,18 @@ export function plotPoints(
   const start = end - options.hours * 3_600_000;
   const plotW = WIDTH - LEFT - RIGHT;
   const plotH = HEIGHT - TOP - BOTTOM;
-  let previous = Number.NEGATIVE_INFINITY;
-  return points.map((p) => {
-    const t = Date.parse(p.at) + options.bucketMs / 2;
-    const point = {
-      x: round(LEFT + (Math.min(Math.max(t - start, 0), end - start) / (end - start)) * plotW),
-      y: round(TOP + plotH - (Math.min(p.avgMs, yMax) / yMax) * plotH),
-      breakBefore: t - previous > options.bucketMs * 1.5,
-    };
-    previous = t;
-    return point;
-  });
+  const times = points.map((p) => Date.parse(p.at) + options.bucketMs / 2);
+  const gaps = times
+    .slice(1)
+    .map((t, i) => t - (times[i] as number))
+    .sort((a, b) => a - b);
+  const usual = gaps[Math.floor(gaps.length / 2)] ?? options.bucketMs;
+  const breakAfter = Math.max(options.bucketMs * 1.5, usual * 3);
+  return times.map((t, i) => ({
+    x: round(LEFT + (Math.min(Math.max(t - start, 0), end - start) / (end - start)) * plotW),
+    y: round(TOP + plotH - (Math.min((points[i] as LatencyPoint).avgMs, yMax) / yMax) * plotH),
+    breakBefore: i === 0 || t - (times[i - 1] as number) > breakAfter,
+  }));
 }
 
 /** SVG path data for plot points: `M` where the line (re)starts, `L` where it continues. */

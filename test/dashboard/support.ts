@@ -1,7 +1,10 @@
 import { CHECKS_ALERT_STATE_KEY, emptyAlertState, writeAlertState } from "../../app/alerts/state";
 import type { CheckResult, CheckStatus } from "../../app/checks/result";
 import { parseAppConfig } from "../../app/config/load";
-import { compactHistory } from "../../app/history/compact";
+import { encodeEntries, type HistoryEntry, toHistoryEntry } from "../../app/history/entry";
+import { dailyKey, dayOf } from "../../app/history/keys";
+import { statsOf } from "../../app/history/stats";
+import { writeSummary } from "../../app/history/summary";
 import { writeRound } from "../../app/history/write";
 import { writeHeartbeat } from "../../app/hosts/heartbeat";
 import { type HostSnapshot, hostSnapshotSchema } from "../../app/metrics/snapshot";
@@ -68,40 +71,57 @@ export interface SeedOptions {
 }
 
 /**
- * 90 days of history (one round a day, with a bad day 10 days ago), a round every 30 minutes over
- * the last day, compacted like the real scheduler does, then one fresh round left uncompacted.
+ * 90 days of history in the layout compaction leaves behind: per-check summaries for the older
+ * days (one result a day, a bad day for `web` ten days ago), daily files with a result every
+ * 30 minutes over the last day, and one fresh round not compacted yet. Written directly, because
+ * running 90 days of compaction with fsync'd writes would cost seconds per suite.
  */
 export async function seedHistory(store: Store, options: SeedOptions): Promise<void> {
   const now = options.now.getTime();
-  const rounds: Array<{ at: Date; results: CheckResult[] }> = [];
+  const ids = ["web", "api", "hostile"];
+  const days = new Map<string, HistoryEntry[]>();
+  const add = (entry: HistoryEntry) => {
+    const key = `${entry.checkId}|${entry.at.slice(0, 10)}`;
+    days.set(key, [...(days.get(key) ?? []), entry]);
+  };
   for (let d = 89; d >= 2; d--) {
     const at = new Date(now - d * DAY);
-    const bad = d === 10 ? "down" : "up";
-    rounds.push({
-      at,
-      results: ["web", "api", "hostile"].map((id) => result(id, at, id === "web" ? bad : "up", 100 + d)),
-    });
+    for (const id of ids)
+      add(toHistoryEntry(result(id, at, id === "web" && d === 10 ? "down" : "up", 100 + d), `d${d}`));
   }
   for (let m = 48; m >= 1; m--) {
     const at = new Date(now - m * 30 * MINUTE);
-    rounds.push({
-      at,
-      results: [
-        result("web", at, "up", 80 + (m % 7) * 10),
-        result("api", at, "up", 40),
-        result("hostile", at, "up", 5),
-      ],
-    });
+    for (const id of ids)
+      add(toHistoryEntry(result(id, at, "up", id === "web" ? 80 + (m % 7) * 10 : 40), `m${m}`));
   }
-  let n = 0;
-  for (const round of rounds)
-    await writeRound(store, { roundId: `seed${n++}`, finishedAt: round.at, results: round.results });
-  await compactHistory(store, { retentionDays: 90, now: options.now });
+  const recentDays = new Set([dayOf(new Date(now)), dayOf(new Date(now - DAY))]);
+  await Promise.all([
+    ...ids.map((checkId) =>
+      writeSummary(store, {
+        checkId,
+        updatedAt: options.now.toISOString(),
+        days: Object.fromEntries(
+          [...days]
+            .filter(([key]) => key.startsWith(`${checkId}|`))
+            .map(([key, entries]) => {
+              const day = key.split("|")[1] as string;
+              return [day, statsOf(day, entries)];
+            }),
+        ),
+      }),
+    ),
+    ...[...days]
+      .filter(([key]) => recentDays.has(key.split("|")[1] as string))
+      .map(([key, entries]) => {
+        const [checkId, day] = key.split("|") as [string, string];
+        return store.put(dailyKey(checkId, day), encodeEntries(entries));
+      }),
+  ]);
   const at = new Date(now - MINUTE);
   await writeRound(store, {
     roundId: "latest",
     finishedAt: at,
-    results: ["web", "api", "hostile"].map((id) =>
+    results: ids.map((id) =>
       result(id, at, options.latest?.[id] ?? "up", 90, options.messages?.[id] ?? "OK"),
     ),
   });

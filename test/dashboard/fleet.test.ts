@@ -1,0 +1,107 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Store } from "../../app/storage/store";
+import type { FleetView } from "../../dashboard/fleet/model";
+import { useTempDirs } from "../support/temp-dir";
+import { bearer, dashboardFor, seededStore, testConfig } from "./support";
+
+const NOW = new Date("2026-11-21T10:00:00.000Z");
+const tempDir = useTempDirs("opsdeck-dashboard-fleet");
+const now = () => NOW;
+let store: Store;
+
+beforeEach(async () => {
+  store = await seededStore(await tempDir(), NOW);
+});
+
+/** The table row of one host. */
+const row = (page: string, host: string) => page.split(`data-host="${host}"`)[1]?.split("</tr>")[0] ?? "";
+
+describe("fleet view", () => {
+  it("lists hosts with heartbeat age, CPU, memory, disk, load, backups and log errors", async () => {
+    const { app } = await dashboardFor(testConfig(), store, { now });
+
+    const page = await (await app.request("/fleet", { headers: bearer })).text();
+
+    const web01 = row(page, "web01");
+    expect(web01).toContain('data-status="up"');
+    expect(web01).toContain("<td>20s ago</td>");
+    expect(web01).toContain("<td>43%</td>"); // CPU 42.5 %
+    expect(web01).toContain("<td>75%</td>"); // memory
+    expect(web01).toContain("<div>/ 85%</div>");
+    expect(web01).toContain("<td>0.50</td>");
+    expect(web01).toContain('<td class="backup">2h 0m ago · 5.0 MiB</td>');
+    expect(web01).toContain('<span class="status status-up">OK</span>');
+    expect(web01).toContain("7 errors, 3 warnings");
+  });
+
+  it("shows a host with a stale heartbeat as down, with its open alert", async () => {
+    const { app } = await dashboardFor(testConfig(), store, { now });
+
+    const page = await (await app.request("/fleet", { headers: bearer })).text();
+
+    const db01 = row(page, "db01");
+    expect(db01).toContain('data-status="down"');
+    expect(db01).toContain("no heartbeat for 1h 0m");
+    expect(db01).toContain("db01 stopped sending heartbeats");
+  });
+
+  it('says "no data" for backups and logs a host has not reported', async () => {
+    const { app } = await dashboardFor(testConfig(), store, { now });
+
+    const page = await (await app.request("/fleet", { headers: bearer })).text();
+
+    const db01 = row(page, "db01");
+    expect(db01).toContain('<td class="backup"><span class="muted">no data</span></td>');
+    expect(db01).toContain('<td class="verify"><span class="muted">no data</span></td>');
+    expect(db01).toContain('<td class="logs"><span class="muted">no data</span></td>');
+  });
+
+  it("renders log lines as text", async () => {
+    const { app } = await dashboardFor(testConfig(), store, { now });
+
+    const page = await (await app.request("/fleet", { headers: bearer })).text();
+
+    expect(page).toContain("4× &lt;script&gt;alert(&#39;log&#39;)&lt;/script&gt; upstream timed out");
+    expect(page).not.toContain("<script>alert");
+  });
+
+  it("names a damaged report and its bad field, and still shows the host", async () => {
+    await store.put(
+      "hosts/web01.backup.json",
+      JSON.stringify({ jobs: [{ label: "etc", lastSuccess: { size: 1 } }] }),
+    );
+    await store.put("hosts/web01.logs.json", "{ not json");
+    const { app } = await dashboardFor(testConfig(), store, { now });
+
+    const view = (await (await app.request("/api/hosts", { headers: bearer })).json()) as FleetView;
+
+    expect(view.problems).toEqual([
+      expect.stringContaining("jobs[0].lastSuccess.completedAt"),
+      "hosts/web01.logs.json is not valid JSON",
+    ]);
+    expect(view.hosts.find((h) => h.host === "web01")).toMatchObject({
+      status: "up",
+      backup: null,
+      logs: null,
+    });
+  });
+
+  it("serves the same data as JSON at /api/hosts", async () => {
+    const { app } = await dashboardFor(testConfig(), store, { now });
+
+    const view = (await (await app.request("/api/hosts", { headers: bearer })).json()) as FleetView;
+
+    expect(view.generatedAt).toBe(NOW.toISOString());
+    expect(view.hosts.map((h) => h.host)).toEqual(["db01", "web01"]);
+    expect(view.hosts[1]).toMatchObject({
+      host: "web01",
+      status: "up",
+      cpuPercent: 42.5,
+      memoryPercent: 75,
+      alerts: [],
+      backup: { jobs: 1, sizeBytes: 5 * 1024 * 1024, verify: { ok: true } },
+      logs: { errors: 7, warnings: 3, windowMinutes: 60 },
+    });
+    expect(view.hosts[0]?.alerts).toEqual([expect.objectContaining({ subject: "host:db01:heartbeat" })]);
+  });
+});
