@@ -224,16 +224,17 @@ describe("restoreBackup of a hostile archive", () => {
   ])("refuses %s and restores nothing", async (_name, hostile, message) => {
     const store = new LocalStore(await tempDir());
     const { key } = await storeCraftedBackup(store, { entries: [...benign, ...hostile] });
-    const target = await tempDir();
-    const outside = path.dirname(target);
-    const outsideBefore = await fs.readdir(outside);
+    // A private parent, so "nothing appeared outside the target" is not disturbed by other tests' temp dirs.
+    const outside = await tempDir();
+    const target = path.join(outside, "target");
+    await fs.mkdir(target);
 
     const refusal = restoreBackup({ store, backup: key, target });
 
     await expect(refusal).rejects.toMatchObject({ name: "RestoreError", kind: "refused" });
     await expect(refusal).rejects.toThrow(message);
     expect(await listing(target)).toEqual([]);
-    expect(await fs.readdir(outside)).toEqual(outsideBefore);
+    expect(await fs.readdir(outside)).toEqual(["target"]);
   });
 
   it("restores a crafted archive that is merely unusual", async () => {
