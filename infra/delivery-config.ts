@@ -4,7 +4,7 @@
  * infra/config.ts composes them into the whole `opsdeck:` config.
  */
 import { z } from "zod";
-import { cpuQuantity, memoryQuantity, quantityValue } from "./rules/k8s-quantity";
+import { cpuQuantity, isQuantity, memoryQuantity, quantityValue } from "./rules/k8s-quantity";
 import { scheduleExpressionProblem } from "./rules/schedule-expression";
 
 /** Retention periods CloudWatch Logs accepts (any other number is rejected by the API). */
@@ -93,6 +93,9 @@ const resourcesSchema = z
   })
   .superRefine((resources, ctx) => {
     for (const kind of ["cpu", "memory"] as const) {
+      const { requests, limits } = resources;
+      // Malformed quantities are reported by their own fields; compare only well-formed ones.
+      if (!isQuantity(requests[kind], kind) || !isQuantity(limits[kind], kind)) continue;
       if (quantityValue(resources.requests[kind], kind) > quantityValue(resources.limits[kind], kind))
         ctx.addIssue({
           code: "custom",

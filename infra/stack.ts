@@ -148,13 +148,18 @@ export function createStack(config: StackConfig, inputs: StackInputs = {}): Stac
           stack: config.stack,
           logLevel: config.dashboard.logLevel,
           image: serverImage,
-          appConfigJson: pulumi
-            .all([backups.bucketName, region])
-            .apply(([name, regionName]) =>
-              JSON.stringify(
-                podAppConfig(config.app.shared, config.kubernetes.storage, { name, region: regionName }),
-              ),
-            ),
+          // A volume-backed store does not wait for the bucket's name, so it stays known in a preview.
+          appConfigJson:
+            config.kubernetes.storage.type === "volume"
+              ? pulumi.output(JSON.stringify(podAppConfig(config.app.shared, config.kubernetes.storage)))
+              : pulumi.all([backups.bucketName, region]).apply(([name, regionName]) =>
+                  JSON.stringify(
+                    podAppConfig(config.app.shared, config.kubernetes.storage, {
+                      name,
+                      region: regionName,
+                    }),
+                  ),
+                ),
         });
 
   return {

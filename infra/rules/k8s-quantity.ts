@@ -22,6 +22,10 @@ const memoryFactors: Record<string, number> = {
 export const cpuQuantity = z.string().regex(CPU, "expected CPU as cores or millicores, e.g. 0.5 or 500m");
 export const memoryQuantity = z.string().regex(MEMORY, "expected memory with a unit, e.g. 256Mi or 1Gi");
 
+export function isQuantity(quantity: string, kind: "cpu" | "memory"): boolean {
+  return (kind === "cpu" ? CPU : MEMORY).test(quantity);
+}
+
 /** The quantity as a number (cores, or bytes), so requests can be compared with limits. */
 export function quantityValue(quantity: string, kind: "cpu" | "memory"): number {
   if (kind === "cpu") {

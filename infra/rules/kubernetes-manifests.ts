@@ -2,15 +2,19 @@ import { type ManifestsInput, podStorageConfig } from "../../k8s/pods";
 import type { KubernetesConfig } from "../delivery-config";
 import { bucketStorage, deployedAppConfig, type RawAppConfig } from "./app-config";
 
-/** The Pods' app config: the shared one, stored in the bucket or on the Pod's volume. */
+/**
+ * The Pods' app config: the shared one, stored on the Pod's volume, or in the bucket (whose name exists
+ * only after deployment, hence optional here and required for bucket storage).
+ */
 export function podAppConfig(
   shared: RawAppConfig,
   storage: KubernetesConfig["storage"],
-  bucket: { name: string; region: string | undefined },
+  bucket?: { name: string; region: string | undefined },
 ): RawAppConfig {
-  return deployedAppConfig(shared, {
-    storage: podStorageConfig(storage) ?? bucketStorage(bucket.name, bucket.region),
-  });
+  const local = podStorageConfig(storage);
+  if (local !== undefined) return deployedAppConfig(shared, { storage: local });
+  if (bucket === undefined) throw new Error("bucket storage needs the bucket's name and region");
+  return deployedAppConfig(shared, { storage: bucketStorage(bucket.name, bucket.region) });
 }
 
 /** What the Pod builder needs, from the stack config and the two values known only at deployment. */
