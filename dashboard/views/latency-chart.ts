@@ -3,7 +3,7 @@ import { duration, timestamp } from "./format";
 import { type Html, html } from "./html";
 
 const WIDTH = 600;
-const HEIGHT = 140;
+const DEFAULT_HEIGHT = 140;
 const LEFT = 48;
 const RIGHT = 8;
 const TOP = 10;
@@ -17,6 +17,8 @@ export interface ChartOptions {
   label: string;
   /** Draw a dot with a tooltip per bucket (the check page); the status page draws the line only. */
   dots?: boolean;
+  /** Height in viewBox units (the width is 600); the status page uses a flatter chart. */
+  height?: number;
 }
 
 /** A round axis maximum above `value`: 1, 2, 5 × 10ⁿ. */
@@ -47,7 +49,7 @@ export function plotPoints(
   const end = options.now.getTime();
   const start = end - options.hours * 3_600_000;
   const plotW = WIDTH - LEFT - RIGHT;
-  const plotH = HEIGHT - TOP - BOTTOM;
+  const plotH = (options.height ?? DEFAULT_HEIGHT) - TOP - BOTTOM;
   const times = points.map((p) => Date.parse(p.at) + options.bucketMs / 2);
   const gaps = times
     .slice(1)
@@ -77,7 +79,8 @@ export function latencyChart(points: readonly LatencyPoint[], options: ChartOpti
     return html`<p class="chart-empty">No response times in the last ${options.hours} hours.</p>`;
   }
   const yMax = niceCeiling(Math.max(...points.map((p) => p.avgMs)));
-  const plotH = HEIGHT - TOP - BOTTOM;
+  const height = options.height ?? DEFAULT_HEIGHT;
+  const plotH = height - TOP - BOTTOM;
   const grid = [0, 0.5, 1].map((f) => {
     const y = (TOP + plotH - f * plotH).toFixed(1);
     return html`<line class="grid" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${y}" y2="${y}"></line><text class="axis" x="${LEFT - 6}" y="${y}" text-anchor="end" dominant-baseline="middle">${duration(f * yMax)}</text>`;
@@ -95,5 +98,5 @@ export function latencyChart(points: readonly LatencyPoint[], options: ChartOpti
     const { x, y } = plotted[i] as PlotPoint;
     return html`<circle class="latency-dot" cx="${x}" cy="${y}" r="2.5"><title>${timestamp(p.at)}: avg ${duration(p.avgMs)}, max ${duration(p.maxMs)} (${p.count} results)</title></circle>`;
   });
-  return html`<svg class="latency-chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${options.label}">${grid}${xLabels.map(([x, anchor, text]) => html`<text class="axis" x="${x}" y="${HEIGHT - 6}" text-anchor="${anchor}">${text}</text>`)}<path class="latency-line" d="${pathData(plotted)}"></path>${dots}</svg>`;
+  return html`<svg class="latency-chart" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="${options.label}">${grid}${xLabels.map(([x, anchor, text]) => html`<text class="axis" x="${x}" y="${height - 6}" text-anchor="${anchor}">${text}</text>`)}<path class="latency-line" d="${pathData(plotted)}"></path>${dots}</svg>`;
 }

@@ -39,7 +39,7 @@ function checkItem(check: CheckView, now: Date): Html {
 ${check.message !== undefined ? html`<p class="message">${check.message}${check.durationMs !== undefined ? html` · ${duration(check.durationMs)}` : ""}</p>` : ""}
 ${uptimeBars(check.days, `Uptime of ${check.name} over the last ${check.days.length} days`)}
 <div class="bars-legend"><span>${check.days.length} days ago</span><span>today</span></div>
-${latencyChart(check.responseTimes, { now, hours: 24, bucketMs: 600_000, label: `Response time of ${check.name} over the last 24 hours` })}
+${latencyChart(check.responseTimes, { now, hours: 24, bucketMs: 600_000, label: `Response time of ${check.name} over the last 24 hours`, height: 100 })}
 </li>`;
 }
 
