@@ -47,10 +47,11 @@ export const rotateOptionsSchema = z
     /** rename: how long to wait for writers to let go of the renamed file before compressing it. */
     writerWaitMs: z.number().int().min(0).default(5000),
     /**
-     * copytruncate: processes to pause (SIGSTOP/SIGCONT) for the instant between the last size
-     * check and the truncation, which closes copytruncate's window for lost lines completely.
+     * copytruncate: processes to pause (SIGSTOP/SIGCONT) for the instant of the last copy and
+     * the truncation, which closes copytruncate's window for lost lines completely. "auto" pauses
+     * the processes that hold the log open for writing (those /proc lets this process see).
      */
-    pauseWriterPids: z.array(z.number().int().positive()).default([]),
+    pauseWriters: z.union([z.literal("auto"), z.array(z.number().int().positive())]).default([]),
   })
   .refine((options) => options.force || options.maxBytes !== undefined || options.maxAgeMs !== undefined, {
     message: "give maxBytes, maxAgeMs or force",
@@ -118,7 +119,7 @@ async function listArchives(dir: string, base: string): Promise<ArchiveName[]> {
  * up until the archive holds every byte, then checks the size and truncates in two back-to-back
  * system calls. Each piece is on disk before the truncation, so a failed or full-disk archive
  * write leaves the log untouched. The only window for a lost line is a write landing between
- * those two calls (microseconds); `pauseWriterPids` closes it by stopping the writers for that
+ * those two calls (microseconds); `pauseWriters` closes it by stopping the writers for that
  * instant. Writers must open the log with O_APPEND (as loggers do) or they leave a hole of NULs.
  */
 export async function rotateLog(file: string, options: RotateOptions = {}): Promise<RotationResult> {
@@ -250,7 +251,7 @@ async function renameRotation(
 async function copyTruncateRotation(
   file: string,
   archive: string,
-  settings: { compress: boolean; pauseWriterPids: number[] },
+  settings: { compress: boolean; pauseWriters: number[] | "auto" },
   mode: number,
   result: RotationResult,
 ): Promise<void> {
@@ -270,7 +271,10 @@ async function copyTruncateRotation(
     }
     // The tail synchronously: no timer of this process can append between the last copy, the
     // size check and the truncation.
-    const pids = settings.pauseWriterPids;
+    const pids =
+      settings.pauseWriters === "auto"
+        ? (await findWriters(await source.stat())).filter((pid) => pid !== process.pid)
+        : settings.pauseWriters;
     for (let round = 0; round < MAX_CATCH_UP_ROUNDS && !truncated; round++) {
       const step =
         pids.length > 0
@@ -330,15 +334,18 @@ interface TailStep {
  * size check and the truncation run back to back, with nothing of this process between them.
  */
 function truncateIfCaughtUp(fd: number, copied: number, writer: ArchiveWriter): TailStep {
-  const size = fstatSync(fd).size;
-  if (size === copied) {
+  // A one-byte read at the copied size is the cheapest "did it grow?" (no Stats object to build),
+  // which keeps the gap before the truncation to about a microsecond.
+  if (readSync(fd, probe, 0, 1, copied) === 0) {
     ftruncateSync(fd, 0);
     return { copied, truncated: true };
   }
-  if (size < copied) throw new RotationError("the log shrank while it was being copied (another rotation?)");
+  const size = fstatSync(fd).size;
   writer.appendSync(readRange(fd, copied, size));
   return { copied: size, truncated: false };
 }
+
+const probe = Buffer.alloc(1);
 
 /** The same with the writers stopped, so the last bytes are copied and truncated while they are. */
 function truncatePaused(

@@ -225,36 +225,42 @@ describe("rotateLog", () => {
 describe("rotateLog with a writer appending at the same time", () => {
   const tempDir = useTempDirs("opsdeck-rotate");
 
-  it("copytruncate loses and duplicates no line of a writer in another process (writer paused for the truncation)", async () => {
-    const dir = await tempDir();
-    const file = path.join(dir, "app.log");
-    const count = 30_000;
-    const appender = startAppender(file, count, 20);
-    await appender.ready;
+  it.each([
+    ["by pid", "pid"],
+    ["found through /proc", "auto"],
+  ])(
+    "copytruncate loses and duplicates no line of a writer in another process (paused %s)",
+    async (_how, pause) => {
+      const dir = await tempDir();
+      const file = path.join(dir, "app.log");
+      const count = 30_000;
+      const appender = startAppender(file, count, 20);
+      await appender.ready;
 
-    let rotations = 0;
-    let finished = false;
-    appender.done.then(
-      () => {
-        finished = true;
-      },
-      () => {},
-    );
-    for (let round = 0; !finished && round < 100; round++) {
-      const result = await rotateLog(file, {
-        force: true,
-        mode: "copytruncate",
-        pauseWriterPids: [appender.child.pid as number],
-        now: () => NOW + round * 1000,
-      });
-      if (result.rotated) rotations++;
-      await delay(15);
-    }
-    await appender.done;
+      let rotations = 0;
+      let finished = false;
+      appender.done.then(
+        () => {
+          finished = true;
+        },
+        () => {},
+      );
+      for (let round = 0; !finished && round < 100; round++) {
+        const result = await rotateLog(file, {
+          force: true,
+          mode: "copytruncate",
+          pauseWriters: pause === "auto" ? "auto" : [appender.child.pid as number],
+          now: () => NOW + round * 1000,
+        });
+        if (result.rotated) rotations++;
+        await delay(15);
+      }
+      await appender.done;
 
-    expect(rotations).toBeGreaterThanOrEqual(2);
-    expectEachOnce(await allLines(dir, "app.log"), count);
-  });
+      expect(rotations).toBeGreaterThanOrEqual(2);
+      expectEachOnce(await allLines(dir, "app.log"), count);
+    },
+  );
 
   it("copytruncate loses and duplicates no line of a writer in this process", async () => {
     const dir = await tempDir();
