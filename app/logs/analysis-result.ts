@@ -4,7 +4,7 @@ import type { LogFormat } from "./formats";
 import { findIncidents, type Incident, type IncidentRule } from "./incidents";
 import { LEVELS, type Level } from "./levels";
 import { ipv4ToString } from "./message-scan";
-import type { LineCounters, ScanState } from "./scan-state";
+import type { FileTally, LineCounters, ScanState } from "./scan-state";
 
 export type LevelCounts = Record<Level, number>;
 
@@ -87,9 +87,10 @@ export interface SummaryOptions {
   incidents: IncidentRule;
 }
 
-/** Turns the merged scan state into the reported analysis (everything but the per-file list). */
+/** Turns the merged summaries and the total tally into the reported analysis (all but the file list). */
 export function summarize(
   state: ScanState,
+  total: FileTally,
   options: SummaryOptions,
 ): Omit<LogAnalysis, "files" | "durationMs"> {
   const minutes = state.time.buckets();
@@ -109,9 +110,9 @@ export function summarize(
       buckets.push({ start: iso, lines: bucket.lines, errors: bucket.errors });
     }
   }
-  const levels = levelCounts(state.levels);
+  const levels = levelCounts(total.levels);
   return {
-    lines: { ...state.counters },
+    lines: { ...total.counters },
     levels,
     errors: levels.error + levels.fatal,
     errorTypes: {

@@ -8,8 +8,9 @@ import {
   stateLimitsOf,
 } from "./analyze-options";
 import { type InspectedFile, inspectFile, MIN_SPLIT_BYTES, planTasks } from "./plan-tasks";
+import { addTally, emptyTally } from "./scan-state";
 import type { ScanConfig } from "./scan-task";
-import { type FileScan, runTasks } from "./worker-pool";
+import { type PoolResult, runTasks } from "./worker-pool";
 
 export interface AnalyzeProgress {
   bytesDone: number;
@@ -67,7 +68,7 @@ export async function analyzeLogs(
   };
   const bytesTotal = files.reduce((sum, file) => sum + file.size, 0);
   let bytesDone = 0;
-  const scans = await runTasks(tasks, files.length, config, {
+  const scan = await runTasks(tasks, files.length, config, {
     workers,
     ...(workerScript ? { workerScript } : {}),
     ...(signal ? { signal } : {}),
@@ -77,25 +78,28 @@ export async function analyzeLogs(
     },
   });
 
+  const total = emptyTally();
   const fileAnalyses: FileAnalysis[] = files.map((file, i) => {
-    const { state, error } = scans[i] as FileScan;
+    const { tally, error } = scan.files[i] as PoolResult["files"][number];
+    addTally(total, tally);
     return {
       path: file.path,
       format: file.format,
       detection: file.detection,
       compressed: file.compressed,
       sizeBytes: file.size,
-      lines: { ...state.counters },
-      levels: levelCounts(state.levels),
+      lines: { ...tally.counters },
+      levels: levelCounts(tally.levels),
       error,
     };
   });
-  // The first file's state becomes the total: no second copy of the tables.
-  const total = (scans[0] as FileScan).state;
-  for (const scan of scans.slice(1)) total.mergeSnapshot(scan.state.snapshot());
   return {
     files: fileAnalyses,
-    ...summarize(total, { top: settings.top, histogram: settings.histogram, incidents: settings.incidents }),
+    ...summarize(scan.state, total, {
+      top: settings.top,
+      histogram: settings.histogram,
+      incidents: settings.incidents,
+    }),
     durationMs: now() - started,
   };
 }

@@ -3,7 +3,7 @@ import { isErrorLevel } from "./levels";
 import type { LineFilter } from "./line-filter";
 import { createMessageScan, maskedMessage, scanMessage } from "./message-scan";
 import { createParsedLine, type LineParser, type ParseContext, resetParsedLine } from "./parsed-line";
-import type { ScanState } from "./scan-state";
+import type { FileTally, ScanState } from "./scan-state";
 
 export interface ScannerLimits {
   /** Bytes of one line that are read; the rest of a longer line is skipped (and counted). */
@@ -31,6 +31,7 @@ export class LineScanner {
     private readonly context: ParseContext,
     private readonly filter: LineFilter,
     private readonly state: ScanState,
+    private readonly tally: FileTally,
     private readonly limits: ScannerLimits = DEFAULT_SCANNER_LIMITS,
   ) {
     this.carry = Buffer.allocUnsafe(limits.maxLineBytes);
@@ -39,7 +40,7 @@ export class LineScanner {
   /** Feeds the next bytes of the input. The chunk may be reused by the caller afterwards. */
   push(chunk: Buffer): void {
     const length = chunk.length;
-    this.state.counters.bytes += length;
+    this.tally.counters.bytes += length;
     this.filter.newChunk();
     let pos = 0;
     if (this.carryLength > 0 || this.carryOversized) {
@@ -86,7 +87,7 @@ export class LineScanner {
 
   /** Analyses one line `buf[start, end)` (without its line break). */
   line(buf: Buffer, start: number, end: number, oversized: boolean): void {
-    const counters = this.state.counters;
+    const counters = this.tally.counters;
     counters.lines++;
     if (end - start > this.limits.maxLineBytes) {
       end = start + this.limits.maxLineBytes;
@@ -121,7 +122,8 @@ export class LineScanner {
     }
     counters.matched++;
     const state = this.state;
-    state.levels[parsed.level] = (state.levels[parsed.level] as number) + 1;
+    const levels = this.tally.levels;
+    levels[parsed.level] = (levels[parsed.level] as number) + 1;
 
     const text = parsed.textBuf ?? buf;
     const keyEnd = Math.min(parsed.keyEnd, parsed.keyStart + this.limits.messageScanBytes);

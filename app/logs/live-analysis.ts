@@ -4,7 +4,7 @@ import { PARSERS } from "./formats";
 import type { IncidentRule } from "./incidents";
 import { LineFilter, NO_FILTER } from "./line-filter";
 import { DEFAULT_SCANNER_LIMITS, LineScanner } from "./line-scanner";
-import { ScanState, type StateLimits } from "./scan-state";
+import { emptyTally, type FileTally, ScanState, type StateLimits } from "./scan-state";
 import { yearContext } from "./timestamps";
 
 export interface LiveAnalysisOptions {
@@ -31,6 +31,7 @@ const DEFAULT_LIMITS: StateLimits = {
  */
 export class LiveLogAnalysis {
   private state: ScanState;
+  private tally: FileTally = emptyTally();
   private scanner: LineScanner;
 
   constructor(private readonly options: LiveAnalysisOptions) {
@@ -49,18 +50,19 @@ export class LiveLogAnalysis {
       },
       new LineFilter(NO_FILTER),
       this.state,
+      this.tally,
       DEFAULT_SCANNER_LIMITS,
     );
   }
 
   push(line: string): void {
     const bytes = Buffer.from(line);
-    this.state.counters.bytes += bytes.length + 1;
+    this.tally.counters.bytes += bytes.length + 1;
     this.scanner.line(bytes, 0, bytes.length, false);
   }
 
   summary(): Omit<LogAnalysis, "files" | "durationMs"> {
-    return summarize(this.state, {
+    return summarize(this.state, this.tally, {
       top: this.options.top ?? 10,
       histogram: this.options.histogram ?? "auto",
       incidents: this.options.incidents ?? { errorsPerMinute: 10, mergeGapMinutes: 1 },
@@ -70,6 +72,7 @@ export class LiveLogAnalysis {
   /** Starts a new window (e.g. after each heartbeat). */
   reset(): void {
     this.state = new ScanState(this.state.limits);
+    this.tally = emptyTally();
     this.scanner = this.createScanner();
   }
 }

@@ -34,9 +34,25 @@ export interface LineCounters {
   missingTimestamp: number;
 }
 
-export interface ScanStateSnapshot {
+/** What is counted per file: kept apart from the summaries so many files cost no more memory. */
+export interface FileTally {
   counters: LineCounters;
+  /** Matched lines per level code. */
   levels: Float64Array;
+}
+
+export function emptyTally(): FileTally {
+  return { counters: emptyCounters(), levels: new Float64Array(LEVELS.length) };
+}
+
+export function addTally(into: FileTally, from: FileTally): void {
+  for (const key of Object.keys(into.counters) as (keyof LineCounters)[])
+    into.counters[key] += from.counters[key];
+  for (let i = 0; i < into.levels.length; i++)
+    into.levels[i] = (into.levels[i] as number) + (from.levels[i] as number);
+}
+
+export interface ScanStateSnapshot {
   firstTs: number;
   lastTs: number;
   errorTypes: FrequentItemsSnapshot<string>;
@@ -63,12 +79,11 @@ export function emptyCounters(): LineCounters {
 }
 
 /**
- * Everything a scan accumulates. Mergeable, so a file split across worker threads (or several
- * files) combine into one result; snapshots are structured-clone friendly for postMessage.
+ * The bounded summaries a scan accumulates over all its files: time range, error types, client
+ * IPs, message groups, per-minute counts. Mergeable, so ranges scanned on different threads
+ * combine into one result; snapshots are structured-clone friendly for postMessage.
  */
 export class ScanState {
-  counters: LineCounters = emptyCounters();
-  readonly levels = new Float64Array(LEVELS.length);
   firstTs = Number.NaN;
   lastTs = Number.NaN;
   readonly errorTypes: FrequentItems<string>;
@@ -87,13 +102,8 @@ export class ScanState {
     this.mergeSnapshot(other.snapshot());
   }
 
-  /** Adds another state (from a worker thread, or another file) to this one. */
+  /** Adds another thread's summaries to these. */
   mergeSnapshot(other: ScanStateSnapshot): void {
-    for (const key of Object.keys(this.counters) as (keyof LineCounters)[]) {
-      this.counters[key] += other.counters[key];
-    }
-    for (let i = 0; i < this.levels.length; i++)
-      this.levels[i] = (this.levels[i] as number) + (other.levels[i] as number);
     if (!(this.firstTs <= other.firstTs) && !Number.isNaN(other.firstTs)) this.firstTs = other.firstTs;
     if (!(this.lastTs >= other.lastTs) && !Number.isNaN(other.lastTs)) this.lastTs = other.lastTs;
     this.errorTypes.mergeSnapshot(other.errorTypes);
@@ -104,8 +114,6 @@ export class ScanState {
 
   snapshot(): ScanStateSnapshot {
     return {
-      counters: { ...this.counters },
-      levels: this.levels.slice(),
       firstTs: this.firstTs,
       lastTs: this.lastTs,
       errorTypes: this.errorTypes.snapshot(),

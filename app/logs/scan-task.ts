@@ -6,7 +6,7 @@ import { type LogFormat, PARSERS } from "./formats";
 import { LineFilter, type LineFilterSpec } from "./line-filter";
 import { LineScanner, type ScannerLimits } from "./line-scanner";
 import type { ParseContext } from "./parsed-line";
-import type { ScanState, StateLimits } from "./scan-state";
+import type { FileTally, ScanState, StateLimits } from "./scan-state";
 import { yearContext } from "./timestamps";
 
 /** Settings shared by every task of one analysis; structured-clone friendly for worker threads. */
@@ -47,7 +47,7 @@ function contextFor(task: ScanTask, config: ScanConfig): ParseContext {
 }
 
 /**
- * Scans one task into `state` (one state per file collects all of that file's tasks). Resolves
+ * Scans one task into `state` (shared by every task of the thread) and the file's `tally`. Resolves
  * with why the task stopped early — a corrupt archive, a read error — or null; the lines read
  * before a failure still count. Only an abort rejects.
  */
@@ -55,6 +55,7 @@ export async function runScanTask(
   task: ScanTask,
   config: ScanConfig,
   state: ScanState,
+  tally: FileTally,
   onProgress: ProgressSink = () => {},
   signal?: AbortSignal,
 ): Promise<string | null> {
@@ -63,6 +64,7 @@ export async function runScanTask(
     contextFor(task, config),
     new LineFilter(config.filter),
     state,
+    tally,
     config.scanner,
   );
   let error: string | null = null;

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
-import { ScanState } from "./scan-state";
+import { addTally, emptyTally, type FileTally, ScanState } from "./scan-state";
 import { runScanTask, type ScanConfig, type ScanTask } from "./scan-task";
 import type { WorkerReply, WorkerRequest } from "./scan-worker";
 
@@ -14,10 +14,10 @@ export interface PoolOptions {
   onProgress?: (bytes: number) => void;
 }
 
-/** What a pool run produced for each file: its merged state and the first error, if any. */
-export interface FileScan {
+/** What a pool run produced: the merged summaries, and per file its tally and first error. */
+export interface PoolResult {
   state: ScanState;
-  error: string | null;
+  files: { tally: FileTally; error: string | null }[];
 }
 
 /**
@@ -42,7 +42,7 @@ export function defaultWorkerScript(): { script: string; execArgv: string[] } {
 /**
  * Runs scan tasks, largest first, on `workers` threads — this one plus `workers - 1` worker
  * threads, since an extra isolate costs ~10 MiB of resident memory and this thread would
- * otherwise only wait — and returns one merged state per file (indexed by `fileIndex`). This
+ * otherwise only wait — and returns the merged summaries and a tally per file. This
  * thread reads with async I/O, so its event loop still turns between chunks. Without the worker
  * entry (a bundle that did not emit it) everything runs here: slower, same results.
  */
@@ -51,11 +51,11 @@ export async function runTasks(
   fileCount: number,
   config: ScanConfig,
   options: PoolOptions,
-): Promise<FileScan[]> {
-  const files: FileScan[] = Array.from({ length: fileCount }, () => ({
+): Promise<PoolResult> {
+  const result: PoolResult = {
     state: new ScanState(config.limits),
-    error: null,
-  }));
+    files: Array.from({ length: fileCount }, () => ({ tally: emptyTally(), error: null })),
+  };
   const entry = options.workerScript ? { script: options.workerScript, execArgv: [] } : defaultWorkerScript();
   const threads = existsSync(entry.script) ? Math.min(options.workers, tasks.length) : 1;
   const order = tasks
@@ -68,13 +68,20 @@ export async function runTasks(
     for (let id = take(); id !== undefined; id = take()) {
       options.signal?.throwIfAborted();
       const task = tasks[id] as ScanTask;
-      const file = files[task.fileIndex] as FileScan;
-      file.error ??= await runScanTask(task, config, file.state, options.onProgress, options.signal);
+      const file = result.files[task.fileIndex] as PoolResult["files"][number];
+      file.error ??= await runScanTask(
+        task,
+        config,
+        result.state,
+        file.tally,
+        options.onProgress,
+        options.signal,
+      );
     }
   };
   if (threads <= 1) {
     await scanHere();
-    return files;
+    return result;
   }
 
   const pool: Worker[] = [];
@@ -120,14 +127,17 @@ export async function runTasks(
               return;
             case "done": {
               busy--;
-              const file = files[(tasks[reply.id] as ScanTask).fileIndex] as FileScan;
+              const file = result.files[
+                (tasks[reply.id] as ScanTask).fileIndex
+              ] as PoolResult["files"][number];
               file.error ??= reply.error;
               dispatch(worker);
               return;
             }
             case "collected":
-              for (const [fileIndex, snapshot] of reply.states) {
-                (files[fileIndex] as FileScan).state.mergeSnapshot(snapshot);
+              if (reply.state) result.state.mergeSnapshot(reply.state);
+              for (const [fileIndex, tally] of reply.tallies) {
+                addTally((result.files[fileIndex] as PoolResult["files"][number]).tally, tally);
               }
               if (--collecting === 0) {
                 options.signal?.removeEventListener("abort", onAbort);
@@ -149,7 +159,7 @@ export async function runTasks(
   } finally {
     await Promise.all(pool.map((worker) => worker.terminate()));
   }
-  return files;
+  return result;
 }
 
 function taskSize(task: ScanTask): number {

@@ -4,9 +4,9 @@ import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../../app/lib/validation";
 import { analyzeLogs, LogFileError } from "../../../app/logs";
-import { ScanState } from "../../../app/logs/scan-state";
+import { emptyTally, ScanState } from "../../../app/logs/scan-state";
 import { runScanTask, type ScanConfig, type ScanTask } from "../../../app/logs/scan-task";
-import { type FileScan, runTasks } from "../../../app/logs/worker-pool";
+import { runTasks } from "../../../app/logs/worker-pool";
 import { generateSyslogFile } from "../../support/log-generator";
 import { useTempDirs } from "../../support/temp-dir";
 
@@ -110,10 +110,14 @@ describe("analyzeLogs on a generated syslog file", () => {
     const inThread = await runTasks(tasks, 1, config, { workers: 1 });
     const inWorkers = await runTasks(tasks, 1, config, { workers: 2 });
 
-    for (const { state } of [inThread[0], inWorkers[0]] as FileScan[]) {
-      expect(state?.counters).toMatchObject({ lines: expected.lines, bytes: expected.bytes, unparsed: 0 });
-      expect(state?.levels[6]).toBe(expected.levels.error);
-      expect(state?.ips.distinct).toBe(expected.uniqueIps);
+    for (const { state, files } of [inThread, inWorkers]) {
+      expect(files[0]?.tally.counters).toMatchObject({
+        lines: expected.lines,
+        bytes: expected.bytes,
+        unparsed: 0,
+      });
+      expect(files[0]?.tally.levels[6]).toBe(expected.levels.error);
+      expect(state.ips.distinct).toBe(expected.uniqueIps);
     }
   });
 
@@ -258,10 +262,11 @@ describe("analyzeLogs on hand-written and malformed input", () => {
     await expect(analyzeLogs(file, { signal: controller.signal })).rejects.toThrow("stop");
   });
 
-  it("runs a task into an existing state so ranges of one file share one set of tables", async () => {
+  it("runs tasks into shared summaries, so ranges (and files) add no tables of their own", async () => {
     const file = path.join(await tempDir(), "syslog.log");
     const expected = generateSyslogFile(file, { bytes: 100_000, startMs: START });
     const state = new ScanState(config.limits);
+    const tally = emptyTally();
     const base = {
       fileIndex: 0,
       path: file,
@@ -269,8 +274,8 @@ describe("analyzeLogs on hand-written and malformed input", () => {
       format: "syslog" as const,
       referenceMs: Date.now(),
     };
-    await runScanTask({ ...base, start: 0, end: 40_000 }, config, state);
-    await runScanTask({ ...base, start: 40_000, end: expected.bytes }, config, state);
-    expect(state.counters.lines).toBe(expected.lines);
+    await runScanTask({ ...base, start: 0, end: 40_000 }, config, state, tally);
+    await runScanTask({ ...base, start: 40_000, end: expected.bytes }, config, state, tally);
+    expect(tally.counters.lines).toBe(expected.lines);
   });
 });
