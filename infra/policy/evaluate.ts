@@ -68,7 +68,7 @@ export function evaluatePolicies(
 
 /** Wraps a subject's properties so that reading an unknown value throws UnknownValueError naming its path. */
 function guardUnknowns(subject: PolicySubject): PolicySubject {
-  return { ...subject, props: guard(subject.props, "") as PolicySubject["props"] };
+  return { ...subject, props: guard(subject.props, `${subject.name}:`) as PolicySubject["props"] };
 }
 
 function guard(value: unknown, path: string): unknown {
@@ -78,7 +78,11 @@ function guard(value: unknown, path: string): unknown {
       const inner = Reflect.get(target, key, receiver);
       if (typeof key === "symbol") return inner;
       const innerPath =
-        Array.isArray(target) && /^\d+$/.test(key) ? `${path}[${key}]` : path === "" ? key : `${path}.${key}`;
+        Array.isArray(target) && /^\d+$/.test(key)
+          ? `${path}[${key}]`
+          : path.endsWith(":")
+            ? `${path} ${key}`
+            : `${path}.${key}`;
       if (isUnknownValue(inner)) throw new UnknownValueError(innerPath);
       return guard(inner, innerPath);
     },

@@ -77,7 +77,7 @@ describe("opsdeck's policies", () => {
     const imds = results.find((r) => r.policy === "ec2-imdsv2-required");
 
     expect(volumes).toMatchObject({ status: "unknown", violations: [] });
-    expect(volumes?.unknowns[0]?.message).toBe("rootBlockDevice is unknown until deployment");
+    expect(volumes?.unknowns[0]?.message).toBe("web: rootBlockDevice is unknown until deployment");
     expect(imds?.status).toBe("pass");
   });
 });
