@@ -60,11 +60,6 @@ export class LineFilter {
     return this.levelMask === null || this.levelMask[level] === 1;
   }
 
-  keepsTime(ts: number): boolean {
-    if (!this.hasTimeBound) return true;
-    return ts >= this.since && ts < this.until;
-  }
-
   get hasPattern(): boolean {
     return this.needle !== null || this.regex !== null;
   }

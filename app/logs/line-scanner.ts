@@ -114,8 +114,9 @@ export class LineScanner {
     const ts = parsed.ts;
     if (
       !filter.keepsLevel(parsed.level) ||
-      !filter.keepsTime(ts) ||
-      !filter.matchesPattern(buf, start, end)
+      // Compared here rather than in a method: passing the timestamp to a call would box it.
+      (filter.hasTimeBound && !(ts >= filter.since && ts < filter.until)) ||
+      (filter.hasPattern && !filter.matchesPattern(buf, start, end))
     ) {
       counters.filteredOut++;
       return;
