@@ -219,7 +219,17 @@ async function renameRotation(
   result: RotationResult,
   afterRename: (() => void | Promise<void>) | undefined,
 ): Promise<void> {
-  await rename(file, plainArchive);
+  try {
+    await rename(file, plainArchive);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EXDEV") {
+      throw new RotationError(
+        `rename rotation needs archiveDir on the same filesystem as ${file}; use mode copytruncate or another directory`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
   // A writer that opens per write may already have created the new file: that is fine.
   try {
     const handle = await open(file, "wx", info.mode & 0o777);
