@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, openSync, writeSync } from "node:fs";
-import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { gunzipSync } from "node:zlib";
@@ -204,6 +204,20 @@ describe("rotateLog", () => {
       "app.log.20260307T140322Z",
       "app.log.20260307T140322Z.gz",
     ]);
+  });
+
+  it("explains that rename rotation cannot move the log to another filesystem", async () => {
+    const { file } = await logWith("precious\n");
+    // /dev/shm is a tmpfs, the temp dir is not.
+    const elsewhere = await mkdtemp(path.join("/dev/shm", "opsdeck-rotate-"));
+    try {
+      await expect(rotateLog(file, { force: true, archiveDir: elsewhere })).rejects.toThrow(
+        /same filesystem/,
+      );
+      expect(await readFile(file, "utf8")).toBe("precious\n");
+    } finally {
+      await rm(elsewhere, { recursive: true, force: true });
+    }
   });
 
   it("refuses to run while another rotation holds the lock, and takes over a dead one's lock", async () => {
