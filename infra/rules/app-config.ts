@@ -7,13 +7,22 @@
 import { backupConfigSchema } from "../../app/backup/config";
 import { composeAppConfigSchema } from "../../app/config/schema";
 import { issuesFromZod, type ValidationIssue } from "../../app/lib/validation";
+import { logsConfigSchema } from "../../app/logs/config";
+import { dashboardConfigSchema } from "../../dashboard/config";
 import type { ServerRole } from "./server-roles";
 
 /**
- * The sections the deployed processes read: monitoring plus the agent's backups. (The agent's `logs`
- * section joins here once the log-follow part publishes its schema.)
+ * Every section a deployed process reads: monitoring, the agent's `logs` and `backups`, and the
+ * dashboard's `dashboard`. One document for the whole deployment, validated once here.
  */
-export const deployedAppConfigSchema = composeAppConfigSchema({ backups: backupConfigSchema.prefault({}) });
+export const deployedAppConfigSchema = composeAppConfigSchema({
+  dashboard: dashboardConfigSchema.prefault({}),
+  backups: backupConfigSchema.prefault({}),
+  logs: logsConfigSchema.prefault({}),
+});
+
+/** Sections only the dashboard reads: the agent's own schema has no place for them, so agents do not get them. */
+const DASHBOARD_ONLY_SECTIONS = ["dashboard"];
 
 /** The only secret the stack passes to the processes for notifiers; a notifier names it with `urlEnv`. */
 export const WEBHOOK_ENV = "OPSDECK_ALERT_WEBHOOK_URL";
@@ -50,13 +59,17 @@ export function bucketStorage(bucket: string, region: string | undefined): S3Sto
     : { type: "s3", bucket, prefix: "", region };
 }
 
-/** The config one process receives: the raw config with the stack's storage (and, for an agent, its host name). */
+/**
+ * The config one process receives: the raw config with the stack's storage; for an agent (`host`), its
+ * host name in heartbeats and backups, and without the dashboard-only sections.
+ */
 export function deployedAppConfig(
   raw: RawAppConfig,
   stack: { storage: StorageConfig; host?: string },
 ): RawAppConfig {
   const config: RawAppConfig = { ...raw, storage: stack.storage };
   if (stack.host !== undefined) {
+    for (const section of DASHBOARD_ONLY_SECTIONS) delete config[section];
     config.hosts = { ...asRecord(raw.hosts), name: stack.host };
     config.backups = { ...asRecord(raw.backups), host: stack.host };
   }

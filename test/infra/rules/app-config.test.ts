@@ -29,6 +29,17 @@ describe("the deployed app config", () => {
     expect(config.backups).toEqual({ jobs: [], host: "db01" });
   });
 
+  it("leaves the dashboard's own section out of an agent's config, which the agent's schema would refuse", () => {
+    const raw = { dashboard: { title: "Ops" }, checks };
+
+    expect(deployedAppConfig(raw, { storage: bucketStorage("b-1", undefined) }).dashboard).toEqual({
+      title: "Ops",
+    });
+    expect(
+      deployedAppConfig(raw, { storage: bucketStorage("b-1", undefined), host: "web01" }),
+    ).not.toHaveProperty("dashboard");
+  });
+
   it("lets a role's sections replace the shared ones", () => {
     const jobs = [{ label: "pg", sources: ["/var/lib/pgsql"] }];
 
@@ -48,8 +59,9 @@ describe("appConfigIssues", () => {
   const issues = (shared: Record<string, unknown>, roles = {}, webhookConfigured = false) =>
     appConfigIssues({ shared, roles, webhookConfigured }).map((issue) => `${issue.path}: ${issue.message}`);
 
-  it("accepts an empty config and a complete one", () => {
+  it("accepts an empty config and a complete one, with the dashboard's, the log follower's and the backups' sections", () => {
     expect(issues({})).toEqual([]);
+    expect(issues({ dashboard: { title: "Ops" }, logs: {}, backups: { jobs: [] } })).toEqual([]);
     expect(
       issues(
         {
