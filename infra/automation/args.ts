@@ -19,7 +19,7 @@ export interface StackCommand {
   json: boolean;
   /** Run the policy pack (infra/policy) with preview and up. */
   policy: boolean;
-  /** Bundle the deployables (`npm run build`) before preview and up. */
+  /** Bundle the agent (`npm run build -- cli`) before preview and up. */
   build: boolean;
   /** Refresh the state from the cloud first (preview, up, destroy). */
   refresh: boolean;
@@ -53,7 +53,9 @@ export function parseStackArgs(argv: readonly string[]): StackCommand {
     .option("--secret-config <key=value>", "set a secret config value first (repeatable)", collect(true))
     .option("--json", "print a JSON summary on stdout; engine output goes to stderr")
     .addOption(new Option("--no-policy", "skip the policy pack (infra/policy)"))
-    .addOption(new Option("--no-build", "skip bundling (npm run build) before preview and up"))
+    .addOption(
+      new Option("--no-build", "skip bundling the agent (npm run build -- cli) before preview and up"),
+    )
     .option("--refresh", "refresh the state from the cloud first");
   try {
     program.parse([...argv], { from: "user" });

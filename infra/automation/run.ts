@@ -10,7 +10,7 @@ import type { AutomationStack, OpenStack } from "./workspace";
 
 export interface RunDependencies {
   openStack: OpenStack;
-  /** Bundles dist/ (scripts/build.ts); the stack uploads the agent bundle and the images copy the rest. */
+  /** Bundles the agent (dist/cli/opsdeck.js, scripts/build.ts), which the stack uploads. */
   build: () => Promise<void>;
   /** Where the engine's output is streamed. */
   write: (text: string) => void;
