@@ -5,6 +5,7 @@ import { some } from "hono/combine";
 import { HTTPException } from "hono/http-exception";
 import { ValidationError } from "../app/lib/validation";
 import type { DashboardEnv } from "./http/env";
+import { requestHeader } from "./http/request-header";
 
 export type { Viewer } from "./auth-types";
 
@@ -59,7 +60,7 @@ export function createAuth(options: AuthOptions): Auth {
   };
 
   const viewer: Auth["viewer"] = async (c, next) => {
-    if (!options.publicStatus || c.req.header("authorization") !== undefined) return operator(c, next);
+    if (!options.publicStatus || requestHeader(c, "authorization") !== undefined) return operator(c, next);
     c.set("viewer", "public");
     await next();
   };

@@ -55,6 +55,13 @@ export class RefreshingValue<T> {
     return current ? this.refresh().catch(() => current) : this.refresh();
   }
 
+  /** The snapshot when it can be served as is (within its TTL), without a promise: the hot path. */
+  fresh(): Snapshot<T> | undefined {
+    const current = this.current;
+    if (!current || this.expired || this.now() - current.loadedAt > this.options.ttlMs) return undefined;
+    return current;
+  }
+
   /** Loads now (joining a load already in flight). Rejects when the load fails. */
   refresh(): Promise<Snapshot<T>> {
     this.inflight ??= this.load()

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Context } from "hono";
 import type { DashboardEnv } from "./env";
+import { requestHeader } from "./request-header";
 import { markPrebuilt } from "./security";
 
 /** A response body rendered once per snapshot, with its ETag and every header prebuilt. */
@@ -38,7 +39,7 @@ export function etagMatches(ifNoneMatch: string, etag: string): boolean {
  */
 export function respondCached(c: Context<DashboardEnv>, cached: CachedBody): Response {
   markPrebuilt(c);
-  const ifNoneMatch = c.req.header("if-none-match");
+  const ifNoneMatch = requestHeader(c, "if-none-match");
   if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, cached.etag)) {
     return new Response(null, { status: 304, headers: cached.notModifiedHeaders });
   }

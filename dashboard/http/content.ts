@@ -27,3 +27,15 @@ export async function currentSnapshot<T>(value: Pick<RefreshingValue<T>, "get">)
     throw new HTTPException(503, { message: "status data is not available right now", cause: error });
   }
 }
+
+/**
+ * Answers from the snapshot: synchronously while it is fresh (no promise on the hot path), after
+ * waiting for a load otherwise.
+ */
+export function fromSnapshot<T>(
+  value: Pick<RefreshingValue<T>, "get" | "fresh">,
+  answer: (snapshot: Snapshot<T>) => Response,
+): Response | Promise<Response> {
+  const fresh = value.fresh();
+  return fresh ? answer(fresh) : currentSnapshot(value).then(answer);
+}

@@ -1,10 +1,13 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
+import type { Viewer } from "../auth-types";
+import type { Snapshot } from "../cache/snapshot";
 import { cachedBody, respondCached } from "../http/cached-response";
-import { currentSnapshot, SVG } from "../http/content";
+import { fromSnapshot, SVG } from "../http/content";
 import type { DashboardEnv } from "../http/env";
 import { parseQuery } from "../http/query";
+import type { DashboardState } from "../state";
 import { UPTIME_WINDOWS } from "../status/view-model";
 import { badge, statusBadge, uptimeColor } from "../views/badge";
 import { percent } from "../views/format";
@@ -30,24 +33,39 @@ export function badgeRoutes(deps: RouteDeps): Hono<DashboardEnv> {
   };
   const operatorHeaders = { ...headers, "cache-control": "private, no-cache", vary: "Authorization" };
 
-  routes.get("/badge/:id/:kind{(status|uptime)\\.svg}", deps.auth.viewer, async (c) => {
-    const { window } = parseQuery(uptimeQuerySchema, c.req.query());
-    const kind = c.req.param("kind");
-    const id = c.req.param("id");
-    const snapshot = await currentSnapshot(deps.state);
-    const viewer = c.var.viewer;
+  const headersFor = (viewer: Viewer) => (viewer === "operator" ? operatorHeaders : headers);
+  const findCheck = (snapshot: Snapshot<DashboardState>, viewer: Viewer, id: string) => {
     const check = viewOf(snapshot, viewer).checks.find((ch) => ch.id === id);
     if (!check) throw new HTTPException(404, { message: `no check with id "${id}"` });
-    const key =
-      kind === "status.svg" ? `badge:${viewer}:${id}:status` : `badge:${viewer}:${id}:uptime:${window}`;
-    const body = snapshot.memo(key, () => {
-      const svg =
-        kind === "status.svg"
-          ? statusBadge(check.name, check.status)
-          : badge(`uptime ${window}`, percent(check.uptime[window]), uptimeColor(check.uptime[window]));
-      return cachedBody(toText(svg), SVG, viewer === "operator" ? operatorHeaders : headers);
+    return check;
+  };
+
+  routes.get("/badge/:id/status.svg", deps.auth.viewer, (c) =>
+    fromSnapshot(deps.state, (snapshot) => {
+      const { viewer } = c.var;
+      const check = findCheck(snapshot, viewer, c.req.param("id"));
+      const body = snapshot.memo(`badge:${viewer}:${check.id}:status`, () =>
+        cachedBody(toText(statusBadge(check.name, check.status)), SVG, headersFor(viewer)),
+      );
+      return respondCached(c, body);
+    }),
+  );
+
+  routes.get("/badge/:id/uptime.svg", deps.auth.viewer, (c) => {
+    const { window } = parseQuery(uptimeQuerySchema, c.req.query());
+    return fromSnapshot(deps.state, (snapshot) => {
+      const { viewer } = c.var;
+      const check = findCheck(snapshot, viewer, c.req.param("id"));
+      const ratio = check.uptime[window];
+      const body = snapshot.memo(`badge:${viewer}:${check.id}:uptime:${window}`, () =>
+        cachedBody(
+          toText(badge(`uptime ${window}`, percent(ratio), uptimeColor(ratio))),
+          SVG,
+          headersFor(viewer),
+        ),
+      );
+      return respondCached(c, body);
     });
-    return respondCached(c, body);
   });
   return routes;
 }

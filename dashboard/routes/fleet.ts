@@ -2,7 +2,7 @@ import { type Context, Hono } from "hono";
 import type { Snapshot } from "../cache/snapshot";
 import { fleetView } from "../fleet/model";
 import { type CachedBody, cachedBody, respondCached } from "../http/cached-response";
-import { currentSnapshot, HTML, JSON_TYPE, viewerHeaders } from "../http/content";
+import { fromSnapshot, HTML, JSON_TYPE, viewerHeaders } from "../http/content";
 import type { DashboardEnv } from "../http/env";
 import type { DashboardState } from "../state";
 import { fleetMain } from "../views/fleet-page";
@@ -40,8 +40,8 @@ function fleetBodies(
 /** The fleet view and `/api/hosts`: operators only. */
 export function fleetRoutes(deps: RouteDeps): Hono<DashboardEnv> {
   const routes = new Hono<DashboardEnv>();
-  const serve = (pick: "page" | "fragment" | "json") => async (c: Context<DashboardEnv>) =>
-    respondCached(c, fleetBodies(await currentSnapshot(deps.state), deps)[pick]);
+  const serve = (pick: "page" | "fragment" | "json") => (c: Context<DashboardEnv>) =>
+    fromSnapshot(deps.state, (snapshot) => respondCached(c, fleetBodies(snapshot, deps)[pick]));
   routes.get("/fleet", deps.auth.operator, serve("page"));
   routes.get("/fragment/fleet", deps.auth.operator, serve("fragment"));
   routes.get("/api/hosts", deps.auth.operator, serve("json"));

@@ -2,7 +2,7 @@ import { type Context, Hono } from "hono";
 import type { Viewer } from "../auth-types";
 import type { Snapshot } from "../cache/snapshot";
 import { type CachedBody, cachedBody, respondCached } from "../http/cached-response";
-import { currentSnapshot, HTML, JSON_TYPE, viewerHeaders } from "../http/content";
+import { fromSnapshot, HTML, JSON_TYPE, viewerHeaders } from "../http/content";
 import type { DashboardEnv } from "../http/env";
 import type { DashboardState } from "../state";
 import { type StatusView, statusView } from "../status/view-model";
@@ -50,10 +50,10 @@ function statusBodies(snapshot: Snapshot<DashboardState>, viewer: Viewer, deps: 
 /** `/`, `/fragment/status`, `/api/status`: served from the cached snapshot, never from the store. */
 export function statusRoutes(deps: RouteDeps): Hono<DashboardEnv> {
   const routes = new Hono<DashboardEnv>();
-  const serve = (pick: keyof StatusBodies) => async (c: Context<DashboardEnv>) => {
-    const snapshot = await currentSnapshot(deps.state);
-    return respondCached(c, statusBodies(snapshot, c.var.viewer, deps)[pick]);
-  };
+  const serve = (pick: keyof StatusBodies) => (c: Context<DashboardEnv>) =>
+    fromSnapshot(deps.state, (snapshot) =>
+      respondCached(c, statusBodies(snapshot, c.var.viewer, deps)[pick]),
+    );
   routes.get("/", deps.auth.viewer, serve("page"));
   routes.get("/fragment/status", deps.auth.viewer, serve("fragment"));
   routes.get("/api/status", deps.auth.viewer, serve("json"));
