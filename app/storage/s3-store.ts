@@ -4,6 +4,7 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   paginateListObjectsV2,
   S3Client,
@@ -63,6 +64,10 @@ function isMissing(error: unknown): boolean {
   return name === "NoSuchKey" || name === "NotFound" || statusOf(error) === 404;
 }
 
+function isForbidden(error: unknown): boolean {
+  return statusOf(error) === 403;
+}
+
 /**
  * A store in an S3 bucket (AWS or any S3-compatible server).
  * Single puts are atomic by S3's nature; streams go through a multipart upload that only becomes
@@ -84,6 +89,24 @@ export class S3Store implements Store {
     return this.prefix + key;
   }
 
+  /**
+   * S3 answers a read of a missing key with 403 instead of 404 when the caller may not list that key
+   * — which is every least-privilege role whose `s3:ListBucket` carries an `s3:prefix` condition
+   * (the fleet's instance roles). A 403 is therefore only "missing" if a listing of exactly that key,
+   * which such roles may do, comes back empty; otherwise it is a real denial and stays an error.
+   */
+  private async isMissingBehind403(Key: string, error: unknown): Promise<boolean> {
+    if (!isForbidden(error)) return false;
+    try {
+      const out = await this.options.client.send(
+        new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: Key, MaxKeys: 1 }),
+      );
+      return !(out.Contents ?? []).some((item) => item.Key === Key);
+    } catch {
+      return false;
+    }
+  }
+
   private fail(action: string, key: string, error: unknown): StoreError {
     const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     return new StoreError(`cannot ${action} ${key} in ${this.location} (${detail})`, key, { cause: error });
@@ -96,7 +119,7 @@ export class S3Store implements Store {
       if (!out.Body) return Buffer.alloc(0);
       return Buffer.from(await out.Body.transformToByteArray());
     } catch (error) {
-      if (isMissing(error)) return undefined;
+      if (isMissing(error) || (await this.isMissingBehind403(Key, error))) return undefined;
       throw this.fail("read", key, error);
     }
   }
@@ -197,7 +220,8 @@ export class S3Store implements Store {
       if (!out.Body) return Readable.from([]);
       return out.Body as Readable;
     } catch (error) {
-      if (isMissing(error)) throw new StoreNotFoundError(key, this.location);
+      if (isMissing(error) || (await this.isMissingBehind403(Key, error)))
+        throw new StoreNotFoundError(key, this.location);
       throw this.fail("read", key, error);
     }
   }
@@ -213,7 +237,7 @@ export class S3Store implements Store {
         metadata: normaliseMetadata(out.Metadata),
       };
     } catch (error) {
-      if (isMissing(error)) return undefined;
+      if (isMissing(error) || (await this.isMissingBehind403(Key, error))) return undefined;
       throw this.fail("stat", key, error);
     }
   }

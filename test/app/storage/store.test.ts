@@ -1,7 +1,9 @@
 import { readdir } from "node:fs/promises";
 import { Readable } from "node:stream";
+import { type S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  createS3Client,
   LocalStore,
   readAll,
   S3Store,
@@ -168,5 +170,59 @@ describe("LocalStore", () => {
     await expect(store.putStream("logs/a.gz", failingSource([Buffer.from("partial")]))).rejects.toThrow();
 
     expect(await readdir(dir, { recursive: true })).toEqual(["logs"]); // the directory, no temp file
+  });
+});
+
+describe("S3Store under a prefix-scoped IAM role", () => {
+  /**
+   * Real S3 answers GET/HEAD with 403 (not 404) for a key the caller may not list; s3rver enforces no
+   * IAM, so the denial is injected at the client for the keys named in `denied`.
+   */
+  function denyReads(client: S3Client, denied: Set<string>): void {
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { Key?: string };
+        const isRead =
+          context.commandName === "GetObjectCommand" || context.commandName === "HeadObjectCommand";
+        if (isRead && input.Key !== undefined && denied.has(input.Key)) {
+          throw new S3ServiceException({
+            name: "AccessDenied",
+            $fault: "client",
+            $metadata: { httpStatusCode: 403 },
+            message: "Access Denied",
+          });
+        }
+        return next(args);
+      },
+      { step: "initialize", name: "denyReadsForTest" },
+    );
+  }
+
+  it("treats a 403 on a key that a listing shows is absent as missing", async () => {
+    const bucket = await s3.createBucket();
+    const client = createS3Client({
+      endpoint: s3.endpoint,
+      credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+    });
+    denyReads(client, new Set(["opsdeck/hosts/web01.alerts.json"]));
+    const store = new S3Store({ bucket, prefix: "opsdeck", client });
+
+    expect(await store.get("hosts/web01.alerts.json")).toBeUndefined();
+    expect(await store.head("hosts/web01.alerts.json")).toBeUndefined();
+    await expect(store.getStream("hosts/web01.alerts.json")).rejects.toBeInstanceOf(StoreNotFoundError);
+  });
+
+  it("keeps a 403 on an existing key as an error", async () => {
+    const bucket = await s3.createBucket();
+    await new S3Store({ bucket, prefix: "opsdeck", client: s3.client }).put("hosts/web02.json", "{}");
+    const client = createS3Client({
+      endpoint: s3.endpoint,
+      credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+    });
+    denyReads(client, new Set(["opsdeck/hosts/web02.json"]));
+    const store = new S3Store({ bucket, prefix: "opsdeck", client });
+
+    await expect(store.get("hosts/web02.json")).rejects.toThrow(/AccessDenied/);
+    await expect(store.head("hosts/web02.json")).rejects.toBeInstanceOf(StoreError);
   });
 });
