@@ -13,6 +13,8 @@ import { type BuildOptions, build, type Plugin } from "esbuild";
 interface Bundle {
   entry: string;
   outfile: string;
+  /** Worker-thread entries loaded from beside the bundle at run time (see app/logs/worker-pool.ts). */
+  workers?: string[];
   /** Packages the runtime already provides (the Lambda Node.js 22 image ships AWS SDK v3). */
   external?: string[];
   plugins?: Plugin[];
@@ -48,6 +50,8 @@ export const leanLambdaPlugin: Plugin = {
   },
 };
 
+const LOG_SCAN_WORKER = "app/logs/scan-worker.ts";
+
 export const bundles: Record<string, Bundle> = {
   lambda: {
     entry: "lambda/handler.ts",
@@ -55,8 +59,8 @@ export const bundles: Record<string, Bundle> = {
     external: ["@aws-sdk/*"],
     plugins: [leanLambdaPlugin],
   },
-  server: { entry: "dashboard/main.ts", outfile: "dist/server/index.js" },
-  cli: { entry: "app/cli/main.ts", outfile: "dist/cli/opsdeck.js" },
+  server: { entry: "dashboard/main.ts", outfile: "dist/server/index.js", workers: [LOG_SCAN_WORKER] },
+  cli: { entry: "app/cli/main.ts", outfile: "dist/cli/opsdeck.js", workers: [LOG_SCAN_WORKER] },
 };
 
 const root = path.resolve(__dirname, "..");
@@ -93,6 +97,13 @@ export async function buildBundles(
       metafile: false,
     };
     await build(buildOptions);
+    for (const worker of bundle.workers ?? []) {
+      const outfile = path.join(
+        path.dirname(buildOptions.outfile as string),
+        `${path.basename(worker, ".ts")}.js`,
+      );
+      await build({ ...buildOptions, entryPoints: [path.join(root, worker)], outfile });
+    }
   }
 }
 
