@@ -50,8 +50,16 @@ export type CompressorConfig = z.output<typeof compressorSchema>;
 
 const globList = z.array(z.string().min(1)).default([]);
 
+/** A time of day in UTC, `HH:MM`. */
+const utcTimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, {
+  error: "expected a UTC time of day as HH:MM, e.g. 02:30",
+});
+
+/** How often a job runs when the config says neither `intervalMinutes` nor `at`: daily. */
+export const DEFAULT_JOB_INTERVAL_MINUTES = 24 * 60;
+
 /** One thing to back up on a schedule: folders under a label. */
-export const backupJobSchema = z.strictObject({
+const backupJobObject = z.strictObject({
   /** Part of the archive name (`<stamp>-<label>.tar.gz`) and the retention group. */
   label: z.string().refine((l) => labelProblem(l) === undefined, {
     error: (issue) => labelProblem(String(issue.input)) ?? "invalid label",
@@ -62,14 +70,29 @@ export const backupJobSchema = z.strictObject({
   include: globList,
   /** Globs over archive paths; matching files and whole matching folders are left out. */
   exclude: globList,
-  /** How often the agent runs this job. */
-  intervalMinutes: z
-    .int()
-    .min(5)
-    .default(24 * 60),
+  /** How often the agent runs this job (default daily), counted from the start of its last run. */
+  intervalMinutes: z.int().min(5).optional(),
+  /** Instead of an interval: run once a day at this UTC time (`02:30`). */
+  at: utcTimeOfDay.optional(),
   /** Overrides the section's retention for this job. */
   retention: retentionPolicySchema.optional(),
 });
+
+export const backupJobSchema = backupJobObject
+  .superRefine((job, ctx) => {
+    if (job.at !== undefined && job.intervalMinutes !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["at"],
+        message: "give either intervalMinutes or at (a daily UTC time), not both",
+      });
+    }
+  })
+  .transform((job) =>
+    job.at === undefined
+      ? { ...job, intervalMinutes: job.intervalMinutes ?? DEFAULT_JOB_INTERVAL_MINUTES }
+      : job,
+  );
 
 export type BackupJobConfig = z.output<typeof backupJobSchema>;
 

@@ -38,7 +38,7 @@ export interface CreateBackupOptions {
   onEvent?: BackupEventListener;
   now?: () => Date;
   cwd?: string;
-  /** Write last-success / last-failure under state/backups/ (default true). */
+  /** Record last-success / last-failure under hosts/<host>.backup-* (default true). */
   recordState?: boolean;
   progressIntervalMs?: number;
 }
@@ -75,8 +75,8 @@ const TAR_BATCH_BYTES = 256 * 1024;
 /**
  * Streams the sources into one compressed tar in the store — no temp file — while computing its
  * SHA-256, then writes the manifest. Only the manifest makes a backup complete: if anything fails,
- * the upload is aborted (or the partial object removed), the failure is recorded under
- * state/backups/ and a BackupError carrying a BackupFailure record is thrown.
+ * the upload is aborted (or the partial object removed), the failure is recorded (state.ts) and a
+ * BackupError carrying a BackupFailure record is thrown.
  */
 export async function createBackup(options: CreateBackupOptions): Promise<BackupRecord> {
   const now = options.now ?? (() => new Date());
@@ -210,20 +210,24 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
     };
     tracker.finish();
     if (options.recordState !== false) {
-      await recordSuccess(store, {
-        host,
-        label,
-        id: name.id,
-        key,
-        startedAt: record.startedAt,
-        completedAt: record.completedAt,
-        durationMs,
-        size: record.size,
-        sha256,
-        files: record.files,
-        bytes: record.bytes,
-        compressor: compressor.description,
-      }).catch((error) =>
+      await recordSuccess(
+        store,
+        {
+          host,
+          label,
+          id: name.id,
+          key,
+          startedAt: record.startedAt,
+          completedAt: record.completedAt,
+          durationMs,
+          size: record.size,
+          sha256,
+          files: record.files,
+          bytes: record.bytes,
+          compressor: compressor.description,
+        },
+        completedAt,
+      ).catch((error) =>
         tracker.warn(`the backup is complete but its state was not recorded: ${describeError(error)}`),
       );
     }
@@ -247,15 +251,19 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
         : describeError(error),
     };
     if (options.recordState !== false && id) {
-      await recordFailure(store, {
-        host,
-        label,
-        id,
-        startedAt: failure.startedAt,
-        failedAt: failure.failedAt,
-        phase,
-        error: failure.error,
-      }).catch(() => undefined);
+      await recordFailure(
+        store,
+        {
+          host,
+          label,
+          id,
+          startedAt: failure.startedAt,
+          failedAt: failure.failedAt,
+          phase,
+          error: failure.error,
+        },
+        failedAt,
+      ).catch(() => undefined);
     }
     throw new BackupError(failure, { cause: error });
   }

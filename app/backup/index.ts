@@ -60,8 +60,13 @@ export {
   type BackupFailureState,
   type BackupJobState,
   type BackupSuccessState,
+  type BackupSummary,
   type BackupVerifyState,
+  backupStateKey,
+  backupSummaryKey,
+  type ReadBackupStatesOptions,
   readBackupStates,
+  refreshBackupSummary,
 } from "./state";
 export { type VerifyBackupOptions, type VerifyResult, verifyBackup } from "./verify";
 export { OPSDECK_VERSION } from "./version";

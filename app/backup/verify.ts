@@ -18,7 +18,7 @@ export interface VerifyBackupOptions {
   signal?: AbortSignal;
   onEvent?: BackupEventListener;
   now?: () => Date;
-  /** Write last-verify under state/backups/ (default true). */
+  /** Record last-verify under hosts/<host>.backup-* (default true). */
   recordState?: boolean;
   progressIntervalMs?: number;
 }
@@ -87,7 +87,7 @@ function toEntry(entry: ReadEntry): ManifestEntry {
 /**
  * Re-reads a backup and checks it end to end: the manifest parses, the stored object has the recorded
  * size and SHA-256, it decompresses, every tar header is valid, and the entries (paths, types, sizes,
- * link targets) are exactly those in the manifest. Records the outcome under state/backups/.
+ * link targets) are exactly those in the manifest. Records the outcome (state.ts).
  */
 export async function verifyBackup(options: VerifyBackupOptions): Promise<VerifyResult> {
   const now = options.now ?? (() => new Date());
@@ -187,15 +187,19 @@ export async function verifyBackup(options: VerifyBackupOptions): Promise<Verify
   };
   tracker.finish();
   if (manifest && options.recordState !== false) {
-    await recordVerify(options.store, {
-      host: name.host,
-      label: manifest.label,
-      id: name.id,
-      key: manifest.archive.key,
-      checkedAt: result.checkedAt,
-      ok: result.ok,
-      problems: result.problems.slice(0, 20),
-    }).catch((error) => tracker.warn(`verification state was not recorded: ${describeError(error)}`));
+    await recordVerify(
+      options.store,
+      {
+        host: name.host,
+        label: manifest.label,
+        id: name.id,
+        key: manifest.archive.key,
+        checkedAt: result.checkedAt,
+        ok: result.ok,
+        problems: result.problems.slice(0, 20),
+      },
+      checked,
+    ).catch((error) => tracker.warn(`verification state was not recorded: ${describeError(error)}`));
   }
   return result;
 }

@@ -1,8 +1,10 @@
 import { z } from "zod";
 import { alertRulesSchema, maintenanceWindowSchema } from "../alerts/config";
+import { backupConfigSchema } from "../backup/config";
 import { checkDefaultsSchema, checksSchema } from "../checks/config";
 import { historyConfigSchema } from "../history/config";
 import { hostsConfigSchema } from "../hosts/config";
+import { logsConfigSchema } from "../logs/config";
 import { metricsConfigSchema, thresholdsSchema } from "../metrics/config";
 import { notifiersSchema } from "../notify/config";
 import { scheduleConfigSchema } from "../scheduler/config";
@@ -10,8 +12,8 @@ import { defaultStorageConfig, storageConfigSchema } from "../storage/config";
 
 /**
  * The app config is one object built from per-section schemas, each owned by the module that uses
- * it. Another part adds its sections (`logs`, `backups`) with `composeAppConfigSchema({ logs: … })`
- * instead of editing these. Every section has defaults, so an empty file is a valid config.
+ * it. A process adds its own sections (`dashboard`) with `composeAppConfigSchema({ … })` instead of
+ * editing these. Every section has defaults, so an empty file is a valid config.
  */
 export const monitoringSections = {
   storage: storageConfigSchema.default(defaultStorageConfig),
@@ -57,23 +59,37 @@ function checkReferences(config: MonitoringConfig, ctx: z.RefinementCtx): void {
   });
 }
 
+/**
+ * The agent's sections (`logs`: files to follow; `backups`: jobs and retention). Every composed schema
+ * carries them, so one document serves the dashboard, the CLI and the agent: a process that does not
+ * use a section still accepts it instead of rejecting it as an unknown key.
+ */
+export const agentSections = {
+  logs: logsConfigSchema,
+  backups: backupConfigSchema,
+};
+
 /** An extra section as composed: absent in the document means parsed from `{}` (its defaults). */
 type Composed<Extra extends z.ZodRawShape> = { [K in keyof Extra]: z.ZodPrefault<Extra[K]> };
 
 /**
- * The app config schema with extra top-level sections from other parts:
- * `composeAppConfigSchema({ logs: logsConfigSchema, backups: backupConfigSchema })`. Like the
- * monitoring sections, an extra section may be left out and then takes its defaults.
+ * The app config schema: the monitoring sections, the agent's sections (`logs`, `backups`) and extra
+ * top-level sections of one process: `composeAppConfigSchema({ dashboard: dashboardConfigSchema })`.
+ * Like the monitoring sections, an extra section may be left out and then takes its defaults.
  */
 export function composeAppConfigSchema<Extra extends z.ZodRawShape>(extra: Extra) {
   const optional = Object.fromEntries(
-    Object.entries(extra).map(([name, schema]) => [name, z.prefault(schema, {} as never)]),
-  ) as Composed<Extra>;
+    Object.entries({ ...agentSections, ...extra }).map(([name, schema]) => [
+      name,
+      z.prefault(schema, {} as never),
+    ]),
+  ) as Composed<Omit<typeof agentSections, keyof Extra> & Extra>;
   return z
     .strictObject({ ...monitoringSections, ...optional })
     .superRefine((config, ctx) => checkReferences(config as unknown as MonitoringConfig, ctx));
 }
 
+/** The whole app config as the CLI and the agent read it. */
 export const appConfigSchema = composeAppConfigSchema({});
 
 export type AppConfig = z.output<typeof appConfigSchema>;

@@ -21,6 +21,27 @@ describe("backup config", () => {
     expect(config.verifyAfterCreate).toBe(false);
   });
 
+  it("schedules a job daily at a UTC time instead of an interval", () => {
+    const config = parse({ jobs: [{ label: "etc", sources: ["/etc"], at: "02:30" }] });
+
+    expect(config.jobs[0]).toEqual({
+      label: "etc",
+      sources: ["/etc"],
+      include: [],
+      exclude: [],
+      at: "02:30",
+    });
+  });
+
+  it("refuses a job with both an interval and a daily time, or a time that is not HH:MM", () => {
+    expect(() =>
+      parse({ jobs: [{ label: "etc", sources: ["/etc"], at: "02:30", intervalMinutes: 60 }] }),
+    ).toThrow(/backups\.jobs\[0\]\.at: give either intervalMinutes or at/);
+    expect(() => parse({ jobs: [{ label: "etc", sources: ["/etc"], at: "2:30" }] })).toThrow(
+      /backups\.jobs\[0\]\.at: expected a UTC time of day as HH:MM/,
+    );
+  });
+
   it("accepts restic's unlimited", () => {
     expect(parse({ retention: { keepDaily: "unlimited" } }).retention).toEqual({ keepDaily: "unlimited" });
   });

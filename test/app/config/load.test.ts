@@ -172,17 +172,63 @@ describe("app config", () => {
 
   it("composes extra sections from other parts next to the monitoring ones", () => {
     const schema = composeAppConfigSchema({
-      backups: z.strictObject({ keepLast: z.int().positive().default(7) }),
+      extras: z.strictObject({ keepLast: z.int().positive().default(7) }),
     });
 
-    const config = parseAppConfigText("backups: { keepLast: 3 }\n", "c.yaml", { schema });
+    const config = parseAppConfigText("extras: { keepLast: 3 }\n", "c.yaml", { schema });
     const absent = parseAppConfigText("checks: []\n", "c.yaml", { schema });
-    const issues = issuesOf(() => parseAppConfigText("backups: { keepLast: 0 }\n", "c.yaml", { schema }));
+    const issues = issuesOf(() => parseAppConfigText("extras: { keepLast: 0 }\n", "c.yaml", { schema }));
 
-    expect(config.backups.keepLast).toBe(3);
-    expect(absent.backups.keepLast).toBe(7);
+    expect(config.extras.keepLast).toBe(3);
+    expect(absent.extras.keepLast).toBe(7);
     expect(config.checks).toEqual([]);
-    expect(issues).toEqual(["backups.keepLast: too small: expected number to be >0 (line 1)"]);
-    expect(() => appConfigSchema.parse({ backups: {} })).toThrow();
+    expect(issues).toEqual(["extras.keepLast: too small: expected number to be >0 (line 1)"]);
+    expect(() => appConfigSchema.parse({ extras: {} })).toThrow();
+  });
+
+  it("carries the agent's logs and backups sections in every composed schema, with their defaults", () => {
+    const schema = composeAppConfigSchema({ extras: z.strictObject({}) });
+    const text =
+      "logs: { follow: [/var/log/syslog] }\nbackups: { jobs: [{ label: etc, sources: [/etc], at: '02:30' }] }\n";
+
+    const base = parseAppConfigText(text, "c.yaml");
+    const composed = parseAppConfigText(text, "c.yaml", { schema });
+    const empty = parseAppConfigText("", "c.yaml");
+
+    expect(base.logs.follow).toEqual([{ path: "/var/log/syslog", format: "auto" }]);
+    expect(composed.backups.jobs[0]).toMatchObject({ label: "etc", at: "02:30" });
+    expect(empty.logs).toEqual({
+      follow: [],
+      windowMinutes: 60,
+      reportEveryMs: 60000,
+      top: 10,
+      pollIntervalMs: 1000,
+    });
+    expect(empty.backups.jobs).toEqual([]);
+  });
+
+  it("names bad fields of the agent's sections with their lines", () => {
+    const text = [
+      "logs:",
+      "  follow:",
+      "    - /var/log/app.log",
+      "    - { path: /var/log/app.log, format: xml }",
+      "  reportEveryMs: 10",
+      "backups:",
+      "  jobs:",
+      "    - { label: etc, sources: [/etc], at: '25:00' }",
+      "    - { label: www, sources: [/srv], at: '01:00', intervalMinutes: 60 }",
+    ].join("\n");
+
+    const issues = issuesOf(() => parseAppConfigText(text, "c.yaml"));
+
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^logs\.follow\[1\]\.format: .*"json".* \(line 4\)$/),
+        "logs.reportEveryMs: expected at least 1000 (1 s) (line 5)",
+        "backups.jobs[0].at: expected a UTC time of day as HH:MM, e.g. 02:30 (line 8)",
+        "backups.jobs[1].at: give either intervalMinutes or at (a daily UTC time), not both (line 9)",
+      ]),
+    );
   });
 });

@@ -1,0 +1,235 @@
+import type { Command } from "commander";
+import { backupsWithHost } from "../../agent";
+import {
+  type BackupListing,
+  listBackups,
+  type PruneResult,
+  pruneBackupJobs,
+  pruneBackups,
+  type RetentionPolicy,
+  readBackupStates,
+  restoreBackup,
+  type VerifyResult,
+  verifyBackup,
+} from "../../backup";
+import { retentionPolicySchema } from "../../backup/config";
+import { parseOrThrow } from "../../lib/validation";
+import type { CliContext } from "../context";
+import { UsageError } from "../errors";
+import { EXIT } from "../exit-codes";
+import { progressBar } from "../progress";
+import { parseCount } from "../units";
+import { registerBackupCreate } from "./backup-create";
+import { listingTable, pruneTable, restoreTable, statusTable, verifyTable } from "./backup-render";
+
+const many = (value: string, previous: string[] = []) => [...previous, value];
+const KEEP_FLAGS = [
+  "keepLast",
+  "keepHourly",
+  "keepDaily",
+  "keepWeekly",
+  "keepMonthly",
+  "keepYearly",
+] as const;
+
+export function registerBackup(program: Command, ctx: CliContext): void {
+  const backup = program
+    .command("backup")
+    .description("verified streaming backups: create, list, verify, restore, prune");
+  registerBackupCreate(backup, ctx);
+
+  backup
+    .command("list")
+    .description("list backups in the store, oldest first per host (incomplete leftovers included)")
+    .option("--host <host>", "only this host's backups (default: every host)")
+    .option("--label <label>", "only this job's backups")
+    .option("--json", "print the listing as JSON")
+    .action(async (flags: { host?: string; label?: string; json?: boolean }) => {
+      const { config } = await ctx.config();
+      const listed = (await listBackups(ctx.store(config), flags.host ? { host: flags.host } : {})).filter(
+        (b) => flags.label === undefined || b.label === flags.label,
+      );
+      if (flags.json) ctx.printJson(listed);
+      else if (listed.length === 0) ctx.note("no backups found");
+      else ctx.print(listingTable(listed));
+    });
+
+  backup
+    .command("verify")
+    .description(
+      "re-read backups end to end: checksum, tar headers, entries against the manifest (exit 6 on a mismatch)",
+    )
+    .argument("[backups...]", "archive keys, manifest keys or <host>/<id>")
+    .option("--latest", "verify the newest complete backup of each job of --host")
+    .option("--host <host>", "with --latest: whose backups (default: this host)")
+    .option("--label <label>", "with --latest: only this job")
+    .option("--json", "print the results as JSON")
+    .option("--progress", "show a progress bar even when stderr is not a terminal")
+    .option("--no-progress", "never show a progress bar")
+    .action(
+      async (
+        refs: string[],
+        flags: { latest?: boolean; host?: string; label?: string; json?: boolean; progress?: boolean },
+      ) => {
+        const { config } = await ctx.config();
+        const store = ctx.store(config);
+        if (refs.length > 0 === (flags.latest === true))
+          throw new UsageError("name backups to verify, or give --latest");
+        if (flags.latest) {
+          const host = flags.host ?? backupsWithHost(config, ctx.io.env).host;
+          refs = newestPerLabel(await listBackups(store, { host }), flags.label).map(
+            (b) => `${b.host}/${b.id}`,
+          );
+          if (refs.length === 0)
+            throw new UsageError(
+              `--latest: no complete backups of ${host}${flags.label ? ` labelled ${flags.label}` : ""}`,
+            );
+        }
+        const results: VerifyResult[] = [];
+        for (const ref of refs) {
+          const bar = progressBar(ctx.io.stderr, flags.progress, flags.json === true, "verify");
+          const result = await ctx
+            .cancellable((signal) =>
+              verifyBackup({
+                store,
+                backup: ref,
+                signal,
+                now: () => ctx.now(),
+                onEvent: (e) =>
+                  e.type === "progress" && bar.update(e.bytesIn, e.totalBytesIn, `${e.files} entries`),
+              }),
+            )
+            .finally(() => bar.stop());
+          results.push(result);
+          if (!result.ok) ctx.fail(EXIT.unhealthy);
+        }
+        if (flags.json) ctx.printJson(results);
+        else ctx.print(verifyTable(results));
+      },
+    );
+
+  backup
+    .command("restore")
+    .description(
+      "restore a backup (or --path parts of it) into a target folder; never overwrites without --force",
+    )
+    .argument("<backup>", "archive key, manifest key or <host>/<id>")
+    .requiredOption("--target <dir>", "folder to restore into (created if missing)")
+    .option(
+      "--path <path>",
+      "restore only this archive path (repeatable; a folder brings everything under it)",
+      many,
+    )
+    .option("--force", "replace files that already exist in the target")
+    .option("--json", "print the result as JSON")
+    .option("--progress", "show a progress bar even when stderr is not a terminal")
+    .option("--no-progress", "never show a progress bar")
+    .action(
+      async (
+        ref: string,
+        flags: { target: string; path?: string[]; force?: boolean; json?: boolean; progress?: boolean },
+      ) => {
+        const { config } = await ctx.config();
+        const bar = progressBar(ctx.io.stderr, flags.progress, flags.json === true, "restore");
+        const result = await ctx
+          .cancellable((signal) =>
+            restoreBackup({
+              store: ctx.store(config),
+              backup: ref,
+              target: flags.target,
+              ...(flags.path ? { paths: flags.path } : {}),
+              force: flags.force === true,
+              signal,
+              now: () => ctx.now(),
+              onEvent: (e) =>
+                e.type === "progress" && bar.update(e.bytesIn, e.totalBytesIn, `${e.files} entries`),
+            }),
+          )
+          .finally(() => bar.stop());
+        if (flags.json) ctx.printJson(result);
+        else ctx.print(restoreTable(result));
+      },
+    );
+
+  const prune = backup
+    .command("prune")
+    .description("delete backups the retention policy no longer keeps (never the newest of a job)")
+    .option("--dry-run", "list what would be removed and delete nothing")
+    .option("--host <host>", "prune this host's backups (default: this host)")
+    .option("--label <label>", "with --keep-*: only this job")
+    .option("--json", "print the results as JSON");
+  for (const field of KEEP_FLAGS) {
+    const flag = field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    prune.option(
+      `--${flag} <n>`,
+      `${flag.replace(/-/g, " ")}: override the configured policy (a number or unlimited)`,
+    );
+  }
+  prune.action(async (flags: Record<string, string | boolean | undefined>) => {
+    const { config } = await ctx.config();
+    const store = ctx.store(config);
+    const backups = backupsWithHost(config, ctx.io.env);
+    const host = (flags.host as string | undefined) ?? backups.host;
+    const policy = policyFromFlags(flags);
+    const dryRun = flags.dryRun === true;
+    let results: PruneResult[];
+    if (policy) {
+      results = [
+        await pruneBackups({
+          store,
+          host,
+          ...(flags.label ? { label: flags.label as string } : {}),
+          policy,
+          dryRun,
+          incompleteGraceMs: backups.incompleteGraceHours * 3_600_000,
+          now: () => ctx.now(),
+        }),
+      ];
+    } else {
+      if (flags.label)
+        throw new UsageError("--label goes with --keep-* (configured jobs are pruned with their own policy)");
+      if (backups.jobs.length === 0)
+        throw new UsageError("no backup jobs are configured; give a policy with --keep-*");
+      results = await pruneBackupJobs({ store, config: backups, now: () => ctx.now() }, { dryRun, host });
+    }
+    if (flags.json) ctx.printJson(results);
+    else ctx.print(pruneTable(results));
+  });
+
+  backup
+    .command("status")
+    .description("last success, failure and verification of each job, as the dashboard shows them")
+    .option("--host <host>", "only this host (default: every host)")
+    .option("--json", "print the states as JSON")
+    .action(async (flags: { host?: string; json?: boolean }) => {
+      const { config } = await ctx.config();
+      const states = await readBackupStates(ctx.store(config), flags.host);
+      if (flags.json) ctx.printJson(states);
+      else if (states.length === 0) ctx.note("no backup records found");
+      else ctx.print(statusTable(states, ctx.now()));
+    });
+}
+
+function newestPerLabel(listed: readonly BackupListing[], label: string | undefined): BackupListing[] {
+  const newest = new Map<string, BackupListing>();
+  for (const b of listed) {
+    if (!b.complete || (label !== undefined && b.label !== label)) continue;
+    const seen = newest.get(b.label);
+    if (!seen || b.time.getTime() >= seen.time.getTime()) newest.set(b.label, b);
+  }
+  return [...newest.values()];
+}
+
+function policyFromFlags(flags: Record<string, string | boolean | undefined>): RetentionPolicy | undefined {
+  const raw: Record<string, number | string> = {};
+  for (const field of KEEP_FLAGS) {
+    const value = flags[field];
+    if (typeof value !== "string") continue;
+    raw[field] =
+      value === "unlimited"
+        ? value
+        : parseCount(value, `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+  }
+  if (Object.keys(raw).length === 0) return undefined;
+  return parseOrThrow(retentionPolicySchema, raw, "command line");
+}

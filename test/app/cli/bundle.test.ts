@@ -1,0 +1,93 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BackupListing } from "../../../app/backup";
+import { EXIT } from "../../../app/cli/exit-codes";
+import type { LogAnalysis } from "../../../app/logs";
+import { useTempDirs } from "../../support/temp-dir";
+import { writeTree } from "../backup/helpers";
+import { buildCli, runNode } from "./bundle-support";
+
+const tempDir = useTempDirs("opsdeck-cli-bundle");
+const root = path.resolve(__dirname, "../../..");
+let bundle: string;
+let buildDir: string;
+
+beforeAll(async () => {
+  buildDir = await mkdtemp(path.join(tmpdir(), "opsdeck-cli-build-"));
+  bundle = await buildCli(buildDir);
+});
+afterAll(async () => {
+  await rm(buildDir, { recursive: true, force: true });
+});
+
+describe("the opsdeck bundle (dist/cli/opsdeck.js)", () => {
+  it("prints its help and exits 0", async () => {
+    const run = await runNode(bundle, ["--help"]);
+
+    expect(run.code).toBe(EXIT.ok);
+    expect(run.stdout).toContain("Usage: opsdeck");
+    expect(run.stdout).toContain("Exit codes:");
+  });
+
+  it("analyses a log file", async () => {
+    const run = await runNode(bundle, [
+      "logs",
+      "analyze",
+      "--json",
+      path.join(root, "test/fixtures/logs/access.log"),
+    ]);
+
+    expect(run.code).toBe(EXIT.ok);
+    const analysis = JSON.parse(run.stdout) as LogAnalysis;
+    expect(analysis.files[0]?.format).toBe("access");
+    expect(analysis.errorTypes.top.map((t) => t.type).sort()).toEqual(["HTTP 500", "HTTP 503"]);
+  });
+
+  it("creates and lists a backup in a local store", async () => {
+    const dir = await tempDir();
+    await writeTree(path.join(dir, "etc"), { "app.conf": "listen 8080\n" });
+    const config = path.join(dir, "opsdeck.json");
+    await writeFile(
+      config,
+      JSON.stringify({ storage: { type: "local", dir: path.join(dir, "store") }, hosts: { name: "web01" } }),
+    );
+
+    const create = await runNode(bundle, [
+      "backup",
+      "create",
+      "--source",
+      path.join(dir, "etc"),
+      "--label",
+      "etc",
+      "-c",
+      config,
+    ]);
+    const list = await runNode(bundle, ["backup", "list", "--json", "-c", config]);
+
+    expect(create.code).toBe(EXIT.ok);
+    expect(create.stdout).toMatch(/etc\s+ok\s+web01\/\d{8}T\d{6}Z-etc/);
+    expect((JSON.parse(list.stdout) as BackupListing[]).map((b) => [b.host, b.label, b.complete])).toEqual([
+      ["web01", "etc", true],
+    ]);
+  });
+
+  it("exits with the documented code and one line for a known error", async () => {
+    const run = await runNode(bundle, ["logs", "analyze", "/nonexistent/app.log"]);
+
+    expect(run.code).toBe(EXIT.notFound);
+    expect(run.stderr).toBe("opsdeck: /nonexistent/app.log: no such file\n");
+  });
+});
+
+describe("bin/opsdeck in a checkout", () => {
+  it("runs the TypeScript sources when told to (or when the bundle is stale)", async () => {
+    const run = await runNode(path.join(root, "bin/opsdeck"), ["--version"], {
+      env: { OPSDECK_CLI_FROM: "source" },
+    });
+
+    expect(run.code).toBe(EXIT.ok);
+    expect(run.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
