@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Store } from "../../app/storage/store";
+import { listen } from "../../dashboard/server";
 import type { StatusView } from "../../dashboard/status/view-model";
 import { useTempDirs } from "../support/temp-dir";
 import { bearer, countingStore, dashboardFor, HOSTILE_NAME, seededStore, testConfig } from "./support";
@@ -211,5 +212,29 @@ describe("caching", () => {
     expect(await res.json()).toEqual({
       error: { status: 503, message: "status data is not available right now" },
     });
+  });
+});
+
+describe("over a real HTTP server (@hono/node-server)", () => {
+  it("reads conditional and credential headers from the Node request", async () => {
+    const { app } = await dashboardFor(testConfig(), store, { now: fixed });
+    const server = await listen(app, { port: 0, hostname: "127.0.0.1" });
+    try {
+      const first = await fetch(`${server.url}/api/status`);
+      const etag = first.headers.get("etag") ?? "";
+      await first.arrayBuffer();
+
+      const cached = await fetch(`${server.url}/api/status`, { headers: { "if-none-match": etag } });
+      const operator = (await (
+        await fetch(`${server.url}/api/status`, { headers: bearer })
+      ).json()) as StatusView;
+      const wrong = await fetch(`${server.url}/api/status`, { headers: { authorization: "Bearer wrong" } });
+
+      expect(cached.status).toBe(304);
+      expect(operator.checks.map((c) => c.id)).toContain("api");
+      expect(wrong.status).toBe(401);
+    } finally {
+      await server.close();
+    }
   });
 });
