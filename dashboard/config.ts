@@ -26,11 +26,8 @@ export type DashboardConfig = z.output<typeof dashboardConfigSchema>;
 
 /**
  * The app config as the dashboard processes (`npm start`, the server image, Lambda) read it: the
- * monitoring sections plus `dashboard` and `backups`, so one document serves the whole deployment.
+ * monitoring and agent sections plus `dashboard`, so one document serves the whole deployment.
  */
-export const dashboardAppConfigSchema = composeAppConfigSchema({
-  dashboard: dashboardConfigSchema,
-  backups: backupConfigSchema,
-});
+export const dashboardAppConfigSchema = composeAppConfigSchema({ dashboard: dashboardConfigSchema });
 
 export type DashboardAppConfig = z.output<typeof dashboardAppConfigSchema>;

@@ -1,15 +1,16 @@
 /**
  * The dashboard server: `npm start` on a laptop and the `server` image in Kubernetes. One process
  * serves the dashboard and runs the scheduler (check rounds, compaction) and the agent for this
- * machine (metrics, heartbeats), all on the store the app config names. See docs/dashboard.md.
+ * machine (metrics, heartbeats, log follow and backups as configured), all on the store the app
+ * config names. See docs/dashboard.md.
  *
  *   tsx dashboard/main.ts [--config examples/opsdeck.yaml]
  *   node dist/server/index.js
  */
 import { parseArgs } from "node:util";
+import { startAgent } from "../app/agent/start";
 import { loadAppConfig } from "../app/config/load";
 import { createLogger } from "../app/lib/logger";
-import { startMonitor } from "../app/monitor/start";
 import { handleShutdownSignals } from "../app/scheduler/scheduler";
 import { openStore } from "../app/storage";
 import { createDashboard } from "./app";
@@ -31,9 +32,9 @@ async function main(): Promise<void> {
   // Listen before the first checks round, so a config that checks this dashboard finds it up.
   const dashboard = await createDashboard({ config, settings: config.dashboard, store, token, logger });
   const server = await listen(dashboard.app, address);
-  const monitor = startMonitor(config, store, { logger });
+  const agent = startAgent(config, store, { logger, checks: true });
   // Keep the snapshot warm, so visitors never wait for a store read.
-  monitor.scheduler.register({
+  agent.monitor.scheduler.register({
     name: "dashboard-snapshot",
     everyMs: config.dashboard.cacheTtlMs,
     run: () => dashboard.refresh(),
@@ -44,12 +45,12 @@ async function main(): Promise<void> {
     "dashboard listening",
   );
   process.stdout.write(`opsdeck dashboard on ${server.url}\n`);
-  handleShutdownSignals(monitor.scheduler, {
+  handleShutdownSignals(agent.monitor.scheduler, {
     logger,
     graceMs: config.schedule.shutdownGraceMs,
     beforeExit: async () => {
       await server.close();
-      await monitor.stop(0);
+      await agent.stop(0);
     },
   });
 }

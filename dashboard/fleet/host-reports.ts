@@ -3,12 +3,14 @@ import { parseOrThrow } from "../../app/lib/validation";
 import type { Store } from "../../app/storage/store";
 
 /**
- * What the agent reports about a host's backups in `hosts/<host>.backup.json`: the last outcome of
- * each backup job (the shape of app/backup's job state). Only the fields the fleet view shows are
- * read; anything else in the file is ignored, so the writer may add more.
+ * What the agent reports about a host's backups in `hosts/<host>.backup.json` (app/backup/state.ts's
+ * summary): the last outcome of each backup job. Only the fields the fleet view shows are read;
+ * anything else in the file is ignored, so the writer may add more.
  */
 export const hostBackupReportSchema = z.object({
   updatedAt: z.iso.datetime({ offset: true }).optional(),
+  /** Records the writer could not read. */
+  problems: z.array(z.string()).optional(),
   jobs: z.array(
     z.object({
       label: z.string(),
@@ -29,7 +31,7 @@ export const hostBackupReportSchema = z.object({
 
 export type HostBackupReport = z.output<typeof hostBackupReportSchema>;
 
-/** What the agent reports about a host's logs in `hosts/<host>.logs.json`: recent error counts. */
+/** What the agent reports about a host's logs in `hosts/<host>.logs.json` (app/agent/log-report.ts). */
 export const hostLogReportSchema = z.object({
   updatedAt: z.iso.datetime({ offset: true }),
   /** The period the counts cover, ending at `updatedAt`. */
@@ -70,7 +72,11 @@ export async function readHostReports(store: Store, host: string): Promise<HostR
   return {
     ...(backup.value ? { backup: backup.value } : {}),
     ...(logs.value ? { logs: logs.value } : {}),
-    problems: [backup.problem, logs.problem].filter((p): p is string => p !== undefined),
+    problems: [
+      ...(backup.problem ? [backup.problem] : []),
+      ...(backup.value?.problems ?? []).map((p) => `${backupReportKey(host)}: ${p}`),
+      ...(logs.problem ? [logs.problem] : []),
+    ],
   };
 }
 

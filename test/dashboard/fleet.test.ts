@@ -1,4 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { buildLogReport, writeLogReport } from "../../app/agent/log-report";
+import type { WindowCounts } from "../../app/agent/log-window";
+import { recordSuccess, recordVerify } from "../../app/backup/state";
 import type { Store } from "../../app/storage/store";
 import type { FleetView } from "../../dashboard/fleet/model";
 import { useTempDirs } from "../support/temp-dir";
@@ -103,5 +106,68 @@ describe("fleet view", () => {
       logs: { errors: 7, warnings: 3, windowMinutes: 60 },
     });
     expect(view.hosts[0]?.alerts).toEqual([expect.objectContaining({ subject: "host:db01:heartbeat" })]);
+  });
+});
+
+describe("reports written by the agent's own writers", () => {
+  it("shows what app/backup and app/agent record for a host", async () => {
+    const at = (minutesAgo: number) => new Date(NOW.getTime() - minutesAgo * 60_000).toISOString();
+    await recordSuccess(
+      store,
+      {
+        host: "db01",
+        label: "pgdump",
+        id: "20261121T090000Z-pgdump",
+        key: "backups/db01/20261121T090000Z-pgdump.tar.gz",
+        startedAt: at(62),
+        completedAt: at(60),
+        durationMs: 120_000,
+        size: 3 * 1024 * 1024,
+        sha256: "0".repeat(64),
+        files: 1,
+        bytes: 9 * 1024 * 1024,
+        compressor: "gzip",
+      },
+      NOW,
+    );
+    await recordVerify(
+      store,
+      {
+        host: "db01",
+        label: "pgdump",
+        id: "20261121T090000Z-pgdump",
+        key: "backups/db01/20261121T090000Z-pgdump.tar.gz",
+        checkedAt: at(30),
+        ok: false,
+        problems: ["dump.sql: sha256 mismatch"],
+      },
+      NOW,
+    );
+    const counts: WindowCounts = {
+      since: at(60),
+      until: NOW.toISOString(),
+      lines: 100,
+      levels: { unknown: 0, trace: 0, debug: 0, info: 90, notice: 0, warn: 2, error: 8, fatal: 0 },
+      errors: 8,
+      warnings: 2,
+      errorTypes: [{ type: "DiskFull", count: 8 }],
+      files: [],
+    };
+    await writeLogReport(store, buildLogReport("db01", 60, counts));
+    const { app } = await dashboardFor(testConfig(), store, { now });
+
+    const view = (await (await app.request("/api/hosts", { headers: bearer })).json()) as FleetView;
+
+    expect(view.problems).toEqual([]);
+    expect(view.hosts.find((h) => h.host === "db01")).toMatchObject({
+      backup: {
+        jobs: 1,
+        lastSuccessAt: at(60),
+        ageMs: 3_600_000,
+        sizeBytes: 3 * 1024 * 1024,
+        verify: { ok: false, problems: ["dump.sql: sha256 mismatch"] },
+      },
+      logs: { errors: 8, warnings: 2, windowMinutes: 60, topErrors: [{ message: "DiskFull", count: 8 }] },
+    });
   });
 });
