@@ -32,7 +32,8 @@ export interface WindowCounts {
 
 interface Slot {
   index: number;
-  files: Map<string, { format: LogFormat; analysis: LiveLogAnalysis }>;
+  /** By path and format: a file re-detected in another format after a restart keeps both counts. */
+  files: Map<string, { path: string; format: LogFormat; analysis: LiveLogAnalysis }>;
 }
 
 function zeroLevels(): LevelCounts {
@@ -59,12 +60,13 @@ export class RollingLogWindow {
 
   push(path: string, format: LogFormat, line: string): void {
     const slot = this.currentSlot();
-    let entry = slot.files.get(path);
-    if (!entry || entry.format !== format) {
+    const key = `${format}:${path}`;
+    let entry = slot.files.get(key);
+    if (!entry) {
       // `top` as large as the types tracked: merging slots needs every tracked type, not a top few.
       const analysis = new LiveLogAnalysis({ format, top: SLOT_LIMITS.errorTypeLimit, limits: SLOT_LIMITS });
-      entry = { format, analysis };
-      slot.files.set(path, entry);
+      entry = { path, format, analysis };
+      slot.files.set(key, entry);
     }
     entry.analysis.push(line);
   }
@@ -78,7 +80,7 @@ export class RollingLogWindow {
     const files = new Map<string, FileWindowCounts>();
     let lines = 0;
     for (const slot of this.slots) {
-      for (const [path, { format, analysis }] of slot.files) {
+      for (const { path, format, analysis } of slot.files.values()) {
         const summary = analysis.summary();
         const file = files.get(path) ?? {
           path,

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { z } from "zod";
+import type { z } from "zod";
 import { backupFailureAlert, backupsWithHost, raiseAlert, verifyFailureAlert } from "../../agent";
 import {
   BackupError,
@@ -8,8 +8,14 @@ import {
   runBackupJob,
   type VerifyResult,
 } from "../../backup";
-import { type BackupConfig, backupJobSchema, compressorNames, compressorSchema } from "../../backup/config";
-import { parseOrThrow } from "../../lib/validation";
+import {
+  type BackupConfig,
+  type BackupJobConfig,
+  backupJobSchema,
+  compressorNames,
+  compressorSchema,
+} from "../../backup/config";
+import { issuesFromZod, ValidationError } from "../../lib/validation";
 import type { CliContext } from "../context";
 import { UsageError } from "../errors";
 import { EXIT } from "../exit-codes";
@@ -113,41 +119,49 @@ function alertDeps(ctx: CliContext) {
   };
 }
 
+/** Which flag set each field, so a bad value is reported as `--label: …`, not as a config path. */
+const FLAG_OF: Record<string, string> = {
+  name: "--compressor",
+  level: "--level",
+  label: "--label",
+  sources: "--source",
+  include: "--include",
+  exclude: "--exclude",
+};
+
+function fromFlags<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issues = issuesFromZod(result.error).map((issue) => {
+    const [field = "", ...rest] = issue.path.split(/(?=[.[])/);
+    return { path: `${FLAG_OF[field] ?? field}${rest.join("")}`, message: issue.message };
+  });
+  throw new ValidationError("the command line", issues, { cause: result.error });
+}
+
 /** The backups section narrowed to the jobs this run does, with command-line overrides applied. */
 function settle(
   backups: BackupConfig & { host: string },
   labels: string[],
   flags: CreateFlags,
 ): BackupConfig & { host: string } {
-  const source = "command line";
   let settled = { ...backups, ...(flags.verify ? { verifyAfterCreate: true } : {}) };
   if (flags.compressor !== undefined || flags.level !== undefined) {
-    const compressor = parseOrThrow(
-      compressorSchema,
-      {
-        name: flags.compressor ?? backups.compressor.name,
-        ...(flags.level !== undefined ? { level: Number(flags.level) } : {}),
-      },
-      source,
-      { pathPrefix: "--compressor" },
-    );
+    const compressor = fromFlags(compressorSchema, {
+      name: flags.compressor ?? backups.compressor.name,
+      ...(flags.level !== undefined ? { level: Number(flags.level) } : {}),
+    });
     settled = { ...settled, compressor };
   }
   if (flags.source) {
     if (labels.length > 0 || flags.all)
       throw new UsageError("--source backs up folders instead of configured jobs: give one or the other");
-    const job = parseOrThrow(
-      z.array(backupJobSchema),
-      [
-        {
-          label: flags.label,
-          sources: flags.source,
-          include: flags.include ?? [],
-          exclude: flags.exclude ?? [],
-        },
-      ],
-      source,
-    )[0] as BackupConfig["jobs"][number];
+    const job: BackupJobConfig = fromFlags(backupJobSchema, {
+      label: flags.label,
+      sources: flags.source,
+      include: flags.include ?? [],
+      exclude: flags.exclude ?? [],
+    });
     return { ...settled, jobs: [job] };
   }
   if (flags.include || flags.exclude)

@@ -3,40 +3,27 @@ import { backupsWithHost } from "../../agent";
 import {
   type BackupListing,
   listBackups,
-  type PruneResult,
-  pruneBackupJobs,
-  pruneBackups,
-  type RetentionPolicy,
   readBackupStates,
   restoreBackup,
   type VerifyResult,
   verifyBackup,
 } from "../../backup";
-import { retentionPolicySchema } from "../../backup/config";
-import { parseOrThrow } from "../../lib/validation";
 import type { CliContext } from "../context";
 import { UsageError } from "../errors";
 import { EXIT } from "../exit-codes";
 import { progressBar } from "../progress";
-import { parseCount } from "../units";
 import { registerBackupCreate } from "./backup-create";
-import { listingTable, pruneTable, restoreTable, statusTable, verifyTable } from "./backup-render";
+import { registerBackupPrune } from "./backup-prune";
+import { listingTable, restoreTable, statusTable, verifyTable } from "./backup-render";
 
 const many = (value: string, previous: string[] = []) => [...previous, value];
-const KEEP_FLAGS = [
-  "keepLast",
-  "keepHourly",
-  "keepDaily",
-  "keepWeekly",
-  "keepMonthly",
-  "keepYearly",
-] as const;
 
 export function registerBackup(program: Command, ctx: CliContext): void {
   const backup = program
     .command("backup")
     .description("verified streaming backups: create, list, verify, restore, prune");
   registerBackupCreate(backup, ctx);
+  registerBackupPrune(backup, ctx);
 
   backup
     .command("list")
@@ -151,51 +138,6 @@ export function registerBackup(program: Command, ctx: CliContext): void {
       },
     );
 
-  const prune = backup
-    .command("prune")
-    .description("delete backups the retention policy no longer keeps (never the newest of a job)")
-    .option("--dry-run", "list what would be removed and delete nothing")
-    .option("--host <host>", "prune this host's backups (default: this host)")
-    .option("--label <label>", "with --keep-*: only this job")
-    .option("--json", "print the results as JSON");
-  for (const field of KEEP_FLAGS) {
-    const flag = field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-    prune.option(
-      `--${flag} <n>`,
-      `${flag.replace(/-/g, " ")}: override the configured policy (a number or unlimited)`,
-    );
-  }
-  prune.action(async (flags: Record<string, string | boolean | undefined>) => {
-    const { config } = await ctx.config();
-    const store = ctx.store(config);
-    const backups = backupsWithHost(config, ctx.io.env);
-    const host = (flags.host as string | undefined) ?? backups.host;
-    const policy = policyFromFlags(flags);
-    const dryRun = flags.dryRun === true;
-    let results: PruneResult[];
-    if (policy) {
-      results = [
-        await pruneBackups({
-          store,
-          host,
-          ...(flags.label ? { label: flags.label as string } : {}),
-          policy,
-          dryRun,
-          incompleteGraceMs: backups.incompleteGraceHours * 3_600_000,
-          now: () => ctx.now(),
-        }),
-      ];
-    } else {
-      if (flags.label)
-        throw new UsageError("--label goes with --keep-* (configured jobs are pruned with their own policy)");
-      if (backups.jobs.length === 0)
-        throw new UsageError("no backup jobs are configured; give a policy with --keep-*");
-      results = await pruneBackupJobs({ store, config: backups, now: () => ctx.now() }, { dryRun, host });
-    }
-    if (flags.json) ctx.printJson(results);
-    else ctx.print(pruneTable(results));
-  });
-
   backup
     .command("status")
     .description("last success, failure and verification of each job, as the dashboard shows them")
@@ -218,18 +160,4 @@ function newestPerLabel(listed: readonly BackupListing[], label: string | undefi
     if (!seen || b.time.getTime() >= seen.time.getTime()) newest.set(b.label, b);
   }
   return [...newest.values()];
-}
-
-function policyFromFlags(flags: Record<string, string | boolean | undefined>): RetentionPolicy | undefined {
-  const raw: Record<string, number | string> = {};
-  for (const field of KEEP_FLAGS) {
-    const value = flags[field];
-    if (typeof value !== "string") continue;
-    raw[field] =
-      value === "unlimited"
-        ? value
-        : parseCount(value, `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
-  }
-  if (Object.keys(raw).length === 0) return undefined;
-  return parseOrThrow(retentionPolicySchema, raw, "command line");
 }

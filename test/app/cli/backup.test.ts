@@ -176,6 +176,37 @@ describe("opsdeck backup against a real S3 server", () => {
     expect(result?.problems.join("\n")).toMatch(/SHA-256 mismatch/);
   });
 
+  it("exits 3 naming the flag of a bad value", async () => {
+    const { config, source } = await setup("local");
+
+    const label = await opsdeck([
+      "backup",
+      "create",
+      "--source",
+      source,
+      "--label",
+      "a.b",
+      "--config",
+      config,
+    ]);
+    const level = await opsdeck([
+      "backup",
+      "create",
+      "www",
+      "--compressor",
+      "zstd",
+      "--level",
+      "30",
+      "--config",
+      config,
+    ]);
+
+    expect(label.code).toBe(EXIT.invalid);
+    expect(label.stderr).toContain('  --label: "a.b" must be 1-64 characters');
+    expect(level.code).toBe(EXIT.invalid);
+    expect(level.stderr).toContain("  --level: expected 1-19 for zstd, got 30");
+  });
+
   it("exits 4 for a backup that does not exist and 2 for a create without a job", async () => {
     const { config } = await setup("local");
 
