@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { backupConfigSchema } from "../app/backup/config";
 import { positiveInt } from "../app/config/fields";
 import { composeAppConfigSchema } from "../app/config/schema";
 
