@@ -8,6 +8,7 @@ import type { LogAnalysis } from "../../../app/logs";
 import { useTempDirs } from "../../support/temp-dir";
 import { writeTree } from "../backup/helpers";
 import { buildCli, runNode } from "./bundle-support";
+import { writeSampleLogs } from "./sample-logs";
 
 const tempDir = useTempDirs("opsdeck-cli-bundle");
 const root = path.resolve(__dirname, "../../..");
@@ -32,12 +33,9 @@ describe("the opsdeck bundle (dist/cli/opsdeck.js)", () => {
   });
 
   it("analyses a log file", async () => {
-    const run = await runNode(bundle, [
-      "logs",
-      "analyze",
-      "--json",
-      path.join(root, "test/fixtures/logs/access.log"),
-    ]);
+    const access = (await writeSampleLogs(await tempDir()))("access.log");
+
+    const run = await runNode(bundle, ["logs", "analyze", "--json", access]);
 
     expect(run.code).toBe(EXIT.ok);
     const analysis = JSON.parse(run.stdout) as LogAnalysis;

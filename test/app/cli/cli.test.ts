@@ -3,10 +3,10 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { EXIT } from "../../../app/cli/exit-codes";
 import { useTempDirs } from "../../support/temp-dir";
+import { writeSampleLogs } from "./sample-logs";
 import { opsdeck } from "./support";
 
 const tempDir = useTempDirs("opsdeck-cli");
-const fixtures = path.join(__dirname, "../../fixtures/logs");
 
 describe("opsdeck command line", () => {
   it("lists its commands and documents its exit codes in --help", async () => {
@@ -77,7 +77,7 @@ describe("opsdeck command line", () => {
     const broken = () => {
       throw new TypeError("clock unplugged");
     };
-    const file = path.join(fixtures, "generic.log");
+    const file = (await writeSampleLogs(await tempDir()))("generic.log");
 
     const quiet = await opsdeck(["logs", "analyze", file], { now: broken });
     const verbose = await opsdeck(["--verbose", "logs", "analyze", file], { now: broken });

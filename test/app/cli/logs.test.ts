@@ -1,14 +1,25 @@
-import { readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../../../app/cli/exit-codes";
 import type { LogAnalysis, RotationResult } from "../../../app/logs";
 import { useTempDirs } from "../../support/temp-dir";
+import { type SampleLog, writeSampleLogs } from "./sample-logs";
 import { opsdeck } from "./support";
 
 const tempDir = useTempDirs("opsdeck-cli-logs");
-const fixture = (name: string) => path.join(__dirname, "../../fixtures/logs", name);
+let fixture: (name: SampleLog) => string;
+
+beforeAll(async () => {
+  fixtureDir = await mkdtemp(path.join(tmpdir(), "opsdeck-cli-logs-samples-"));
+  fixture = await writeSampleLogs(fixtureDir);
+});
+afterAll(async () => {
+  await rm(fixtureDir, { recursive: true, force: true });
+});
+let fixtureDir: string;
 
 async function analyze(args: string[]): Promise<LogAnalysis> {
   const run = await opsdeck(["logs", "analyze", "--json", ...args]);
@@ -19,18 +30,18 @@ async function analyze(args: string[]): Promise<LogAnalysis> {
 
 describe("opsdeck logs analyze", () => {
   it("prints tables for several files, each in its detected format", async () => {
-    const run = await opsdeck(["logs", "analyze", fixture("syslog-3164.log"), fixture("access.log")]);
+    const run = await opsdeck(["logs", "analyze", fixture("syslog.log"), fixture("access.log")]);
 
     expect(run.code).toBe(EXIT.ok);
-    expect(run.stdout).toMatch(/syslog-3164\.log\s+syslog \(100%\)/);
+    expect(run.stdout).toMatch(/syslog\.log\s+syslog \(100%\)/);
     expect(run.stdout).toMatch(/access\.log\s+access \(100%\)/);
     expect(run.stdout).toMatch(/ERROR TYPES[\s\S]*DiskFull[\s\S]*HTTP 503/);
   });
 
   it("filters by level and text, and prints JSON for machines", async () => {
-    const errors = await analyze(["--level", "error,fatal", fixture("syslog-3164.log")]);
-    const grep = await analyze(["--grep", "DiskFull", fixture("syslog-3164.log")]);
-    const regex = await analyze(["--regex", "Time(out|d)", fixture("syslog-3164.log")]);
+    const errors = await analyze(["--level", "error,fatal", fixture("syslog.log")]);
+    const grep = await analyze(["--grep", "DiskFull", fixture("syslog.log")]);
+    const regex = await analyze(["--regex", "Time(out|d)", fixture("syslog.log")]);
 
     expect(errors.lines.matched).toBe(2);
     expect(errors.errorTypes.top.map((t) => t.type).sort()).toEqual(["DiskFull", "Timeout"]);
