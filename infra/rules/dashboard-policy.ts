@@ -11,14 +11,16 @@ export interface DashboardPolicyInput {
 /** The key prefixes the checks rounds own: per-check history and alert state. */
 export const DASHBOARD_OWNED_PREFIXES = ["checks/", "state/"] as const;
 
+/** What the dashboard may list: its own prefixes, host heartbeats and the backup listings. */
+export const DASHBOARD_LISTED_PREFIXES = [...DASHBOARD_OWNED_PREFIXES, "hosts/", "backups/"] as const;
+
 /**
  * The dashboard function's inline policy: read and write the checks-round prefixes, read host
- * heartbeats, list the bucket, use the bucket key, and write its own log group. Nothing else.
+ * heartbeats, list those prefixes and the backup listings, use the bucket key, and write its own log
+ * group. Nothing else — not the agent artifacts, not backup contents.
  *
- * ListBucket is not limited by prefix on purpose: S3 answers a read of a missing key with 404 only to a
- * caller allowed to list the bucket (the request carries no prefix to match), and the store treats
- * "missing" as normal state (no alert state yet) but any 403 as a failure. Listing reveals key names,
- * never contents.
+ * With a prefix-conditioned ListBucket, S3 answers a read of a missing key with 403 rather than 404;
+ * the S3 store tells the two apart by listing exactly that key (app/storage/s3-store.ts).
  */
 export function dashboardPolicyDocument({
   bucketArn,
@@ -38,7 +40,13 @@ export function dashboardPolicyDocument({
       Action: "s3:GetObject",
       Resource: `${bucketArn}/hosts/*`,
     },
-    { Sid: "ListBucket", Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn },
+    {
+      Sid: "ListStatusPrefixes",
+      Effect: "Allow",
+      Action: "s3:ListBucket",
+      Resource: bucketArn,
+      Condition: { StringLike: { "s3:prefix": DASHBOARD_LISTED_PREFIXES.map((prefix) => `${prefix}*`) } },
+    },
   ];
   if (kmsKeyArn !== undefined)
     statements.push({

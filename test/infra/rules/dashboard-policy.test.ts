@@ -34,8 +34,24 @@ describe("the dashboard function's policy", () => {
     expect(can("s3:GetObject", `${bucketArn}/artifacts/opsdeck-0123456789abcdef.js`)).toBe(false);
   });
 
-  it("lists the bucket, so a missing key reads as 404 rather than 403", () => {
-    expect(isAllowed(policy, { action: "s3:ListBucket", resource: bucketArn })).toBe(true);
+  it("lists its own prefixes, heartbeats and backup listings, but not artifacts or the bucket root", () => {
+    const lists = (prefix: string) =>
+      isAllowed(policy, { action: "s3:ListBucket", resource: bucketArn, context: { "s3:prefix": prefix } });
+
+    for (const prefix of [
+      "checks/",
+      "checks/web/",
+      "state/alerts/",
+      "hosts/",
+      "hosts/web01.json",
+      "backups/web01/",
+    ]) {
+      expect(lists(prefix), prefix).toBe(true);
+    }
+    for (const prefix of ["", "artifacts/", "artifacts/agent/web01.json"]) {
+      expect(lists(prefix), prefix).toBe(false);
+    }
+    expect(isAllowed(policy, { action: "s3:ListBucket", resource: bucketArn })).toBe(false);
   });
 
   it("uses only the bucket's key, and writes only its own log group", () => {
