@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { MonitoringConfig } from "../app/config/schema";
+import { HistoryDecodeCache } from "../app/history/decode-cache";
 import { type Logger, silentLogger } from "../app/lib/logger";
 import type { Store } from "../app/storage/store";
 import { createAuth } from "./auth";
@@ -60,6 +61,8 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
       "reading the stored state failed; serving the last snapshot",
     );
 
+  // Refreshes re-read the history every few seconds; only what changed is parsed again.
+  const decodeCache = new HistoryDecodeCache();
   const deps: RouteDeps = {
     config,
     settings,
@@ -70,7 +73,7 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
       username: settings.username,
       publicStatus: settings.publicStatus,
     }),
-    state: new RefreshingValue<DashboardState>(() => loadDashboardState(config, store, now()), {
+    state: new RefreshingValue<DashboardState>(() => loadDashboardState(config, store, now(), decodeCache), {
       ttlMs: settings.cacheTtlMs,
       maxStaleMs,
       now: () => now().getTime(),

@@ -1,5 +1,6 @@
 import pLimit from "p-limit";
 import type { MonitoringConfig } from "../app/config/schema";
+import type { HistoryDecodeCache } from "../app/history/decode-cache";
 import { readStatusOverview, type StatusOverview } from "../app/monitor/status";
 import type { Store } from "../app/storage/store";
 import { type HostReports, readHostReports } from "./fleet/host-reports";
@@ -11,13 +12,17 @@ export interface DashboardState {
   reports: Record<string, HostReports>;
 }
 
-/** Reads stored state only: never probes, never samples this machine. */
+/**
+ * Reads stored state only: never probes, never samples this machine. `decodeCache` carries parsed
+ * history from one refresh to the next.
+ */
 export async function loadDashboardState(
   config: MonitoringConfig,
   store: Store,
   now: Date,
+  decodeCache?: HistoryDecodeCache,
 ): Promise<DashboardState> {
-  const overview = await readStatusOverview(config, store, { now });
+  const overview = await readStatusOverview(config, store, { now, decodeCache });
   const limit = pLimit(8);
   const entries = await Promise.all(
     overview.hosts.map((h) => limit(async () => [h.host, await readHostReports(store, h.host)] as const)),

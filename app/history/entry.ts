@@ -61,7 +61,7 @@ export function decodeEntries(text: string): { entries: HistoryEntry[]; skipped:
 }
 
 /** Orders by time, then round; drops repeats of the same check in the same round. */
-export function mergeEntries(...lists: HistoryEntry[][]): HistoryEntry[] {
+export function mergeEntries(...lists: ReadonlyArray<readonly HistoryEntry[]>): HistoryEntry[] {
   const byKey = new Map<string, HistoryEntry>();
   for (const list of lists) for (const e of list) byKey.set(`${e.round}|${e.checkId}`, e);
   return [...byKey.values()].sort((a, b) =>

@@ -1,5 +1,6 @@
 export { type CompactOptions, type CompactReport, compactHistory } from "./compact";
 export * from "./config";
+export { HistoryDecodeCache } from "./decode-cache";
 export { decodeEntries, type HistoryEntry, toHistoryEntry } from "./entry";
 export * from "./keys";
 export {

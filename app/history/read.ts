@@ -1,5 +1,6 @@
 import pLimit from "p-limit";
 import type { Store } from "../storage/store";
+import type { HistoryDecodeCache } from "./decode-cache";
 import { decodeEntries, type HistoryEntry, mergeEntries } from "./entry";
 import { dailyKey, dayOf, lastDays, ROUNDS_PREFIX } from "./keys";
 import { type DayStats, type LatencyPoint, latencySeries, statsOf, sumStats, uptimeOf } from "./stats";
@@ -10,16 +11,25 @@ const DAY_MS = 86_400_000;
 /** Entries of rounds not compacted yet, by check id. Read once and share across checks. */
 export type PendingEntries = Map<string, HistoryEntry[]>;
 
-export async function readPendingEntries(store: Store, concurrency = 8): Promise<PendingEntries> {
+/** Lines of a stored history object, through `cache` when the caller keeps one. */
+function decodeObject(key: string, body: Buffer, cache: HistoryDecodeCache | undefined) {
+  return cache ? cache.entries(key, body) : decodeEntries(body.toString("utf8")).entries;
+}
+
+export async function readPendingEntries(
+  store: Store,
+  concurrency = 8,
+  cache?: HistoryDecodeCache,
+): Promise<PendingEntries> {
   const keys: string[] = [];
   for await (const object of store.list(ROUNDS_PREFIX)) keys.push(object.key);
   const limit = pLimit(concurrency);
   // A round object that vanishes between list and get was just compacted: its entries are in a daily file.
   const bodies = await Promise.all(keys.map((key) => limit(() => store.get(key))));
   const byCheck: PendingEntries = new Map();
-  for (const body of bodies) {
+  for (const [i, body] of bodies.entries()) {
     if (!body) continue;
-    for (const entry of decodeEntries(body.toString("utf8")).entries) {
+    for (const entry of decodeObject(keys[i] as string, body, cache)) {
       const list = byCheck.get(entry.checkId) ?? [];
       list.push(entry);
       byCheck.set(entry.checkId, list);
@@ -28,9 +38,15 @@ export async function readPendingEntries(store: Store, concurrency = 8): Promise
   return byCheck;
 }
 
-async function readDaily(store: Store, checkId: string, day: string): Promise<HistoryEntry[]> {
-  const body = await store.get(dailyKey(checkId, day));
-  return body ? decodeEntries(body.toString("utf8")).entries : [];
+async function readDaily(
+  store: Store,
+  checkId: string,
+  day: string,
+  cache?: HistoryDecodeCache,
+): Promise<readonly HistoryEntry[]> {
+  const key = dailyKey(checkId, day);
+  const body = await store.get(key);
+  return body ? decodeObject(key, body, cache) : [];
 }
 
 /** Raw history of one check between `from` and `to` (inclusive), oldest first. */
@@ -82,7 +98,13 @@ export interface CheckHistoryView {
 export async function loadCheckHistory(
   store: Store,
   checkId: string,
-  options: { now?: Date; days?: number; pending?: PendingEntries } = {},
+  options: {
+    now?: Date;
+    days?: number;
+    pending?: PendingEntries;
+    /** Kept by a caller that reads the same history again and again (see HistoryDecodeCache). */
+    decodeCache?: HistoryDecodeCache;
+  } = {},
 ): Promise<CheckHistoryView> {
   const now = options.now ?? new Date();
   const span = Math.max(options.days ?? 90, 2);
@@ -91,9 +113,9 @@ export async function loadCheckHistory(
   const yesterday = dayList[dayList.length - 2] as string;
   const [summary, todays, yesterdays, pending] = await Promise.all([
     readSummary(store, checkId),
-    readDaily(store, checkId, today),
-    readDaily(store, checkId, yesterday),
-    options.pending ?? readPendingEntries(store),
+    readDaily(store, checkId, today, options.decodeCache),
+    readDaily(store, checkId, yesterday, options.decodeCache),
+    options.pending ?? readPendingEntries(store, 8, options.decodeCache),
   ]);
   const nowIso = now.toISOString();
   const recent = mergeEntries(yesterdays, todays, pending.get(checkId) ?? []).filter(
@@ -102,7 +124,9 @@ export async function loadCheckHistory(
   const rawDays = new Map<string, HistoryEntry[]>();
   for (const e of recent) {
     const day = e.at.slice(0, 10);
-    rawDays.set(day, [...(rawDays.get(day) ?? []), e]);
+    const list = rawDays.get(day);
+    if (list) list.push(e);
+    else rawDays.set(day, [e]);
   }
   const days = dayList.map((day) => {
     const raw = rawDays.get(day);

@@ -5,6 +5,7 @@ import { type Incident, openIncidents, readAlertScopes } from "../alerts/state";
 import type { CheckConfig, CheckType } from "../checks/config";
 import type { CheckResult } from "../checks/result";
 import type { MonitoringConfig } from "../config/schema";
+import type { HistoryDecodeCache } from "../history/decode-cache";
 import { type CheckHistoryView, loadCheckHistory, readPendingEntries, responseTimes } from "../history/read";
 import type { LatencyPoint } from "../history/stats";
 import { readLatest } from "../history/write";
@@ -62,24 +63,33 @@ export function overallStatus(checks: ReadonlyArray<Pick<CheckStatusView, "lates
 export async function readStatusOverview(
   config: MonitoringConfig,
   store: Store,
-  options: { now?: Date; days?: number; concurrency?: number } = {},
+  options: {
+    now?: Date;
+    days?: number;
+    concurrency?: number;
+    /** Kept across calls by a reader that refreshes (the dashboard): unchanged history is not parsed again. */
+    decodeCache?: HistoryDecodeCache;
+  } = {},
 ): Promise<StatusOverview> {
   const now = options.now ?? new Date();
   const limit = pLimit(options.concurrency ?? 8);
+  const decodeCache = options.decodeCache;
   const [latest, pending, alerts, hosts] = await Promise.all([
     readLatest(store),
-    readPendingEntries(store),
+    readPendingEntries(store, 8, decodeCache),
     readAlertScopes(store, now),
     readHosts(store, { now, staleAfterMs: config.hosts.staleAfterMs }),
   ]);
   const checks = await Promise.all(
     config.checks.map((check) =>
       limit(async () => {
-        const view = await loadCheckHistory(store, check.id, { now, pending, days: options.days ?? 90 });
+        const days = options.days ?? 90;
+        const view = await loadCheckHistory(store, check.id, { now, pending, days, decodeCache });
         return checkView(check, latest?.results[check.id] as CheckResult | undefined, view, config, now);
       }),
     ),
   );
+  decodeCache?.sweep();
   const recent = Object.values(alerts.scopes)
     .flatMap((s) => s.recent)
     .sort((a, b) => ((a.resolvedAt ?? "") < (b.resolvedAt ?? "") ? 1 : -1))
