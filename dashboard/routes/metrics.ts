@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { CheckResult } from "../../app/checks/result";
 import { createMetricsRegistry } from "../../app/metrics/prometheus";
+import { type CachedBody, cachedBody, respondCached } from "../http/cached-response";
 import { currentSnapshot } from "../http/content";
 import type { DashboardEnv } from "../http/env";
 import type { DashboardState } from "../state";
@@ -9,7 +10,8 @@ import type { RouteDeps } from "./deps";
 /**
  * `/metrics` for Prometheus (operators only: host metrics describe the infrastructure). Values
  * come from the cached snapshot: every host's last heartbeat and every check's last result, so a
- * scrape never samples this machine or probes anything.
+ * scrape never samples this machine or probes anything. The exposition is rendered once per
+ * snapshot and served as prebuilt bytes, like the status page.
  */
 export function metricsRoutes(deps: RouteDeps): Hono<DashboardEnv> {
   const routes = new Hono<DashboardEnv>();
@@ -23,14 +25,15 @@ export function metricsRoutes(deps: RouteDeps): Hono<DashboardEnv> {
       (scraped?.overview.checks ?? []).flatMap((c) => (c.latest ? [c.latest as CheckResult] : [])),
     now: deps.now,
   });
+  const headers = { ...deps.securityHeaders, "cache-control": "no-store" };
 
   routes.get("/metrics", deps.auth.operator, async (c) => {
     const snapshot = await currentSnapshot(deps.state);
-    const text = await snapshot.memo("metrics", () => {
+    const body = await snapshot.memo("metrics", async (): Promise<CachedBody> => {
       scraped = snapshot.value;
-      return registry.metrics();
+      return cachedBody(await registry.metrics(), registry.contentType, headers);
     });
-    return c.body(text, 200, { "content-type": registry.contentType, "cache-control": "no-store" });
+    return respondCached(c, body);
   });
   return routes;
 }

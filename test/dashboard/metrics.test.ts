@@ -26,4 +26,24 @@ describe("/metrics", () => {
     expect(text).toContain('opsdeck_host_up{host="db01"} 0');
     expect(text).toContain('node_load1{host="web01"} 0.5');
   });
+
+  it("serves every scrape of one snapshot the same bytes, with the security policy and no caching", async () => {
+    const { app } = await dashboardFor(testConfig(), store, { now: () => NOW });
+
+    const first = await app.request("/metrics", { headers: bearer });
+    const second = await app.request("/metrics", { headers: bearer });
+
+    expect(await second.text()).toBe(await first.text());
+    expect(second.headers.get("cache-control")).toBe("no-store");
+    expect(second.headers.get("content-security-policy")).toContain("default-src 'none'");
+    expect(second.headers.get("x-content-type-options")).toBe("nosniff");
+  });
+
+  it("refuses a scrape without operator credentials", async () => {
+    const { app } = await dashboardFor(testConfig(), store, { now: () => NOW });
+
+    const res = await app.request("/metrics");
+
+    expect(res.status).toBe(401);
+  });
 });
