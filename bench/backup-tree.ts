@@ -3,6 +3,7 @@ import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
+import { seededRandom } from "../test/support/log-generator";
 
 /**
  * A seeded, reproducible "server-like" tree for the backup benchmark: logs, text/source files,
@@ -22,18 +23,6 @@ export interface MixedTreeStats {
 
 /** Share of the total bytes each kind gets. */
 const MIX = { logs: 0.35, text: 0.25, binary: 0.3, small: 0.1 } as const;
-
-/** mulberry32: tiny, fast and good enough for picking sizes and words. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function between(rand: () => number, min: number, max: number): number {
   return Math.floor(min + rand() * (max - min));
@@ -166,7 +155,7 @@ export async function ensureMixedTree(options: MixedTreeOptions): Promise<MixedT
     // no marker: generate
   }
   await fs.rm(options.root, { recursive: true, force: true });
-  const rand = prng(options.seed);
+  const rand = seededRandom(options.seed);
   const words = vocabulary(rand, 3000);
   let files = 0;
   let bytes = 0;

@@ -1,272 +1,257 @@
 /**
- * Benchmark: archive a seeded mixed tree (logs, text, incompressible binaries, thousands of small
- * files) with opsdeck (built-in parallel gzip, pigz, zstd) and with GNU tar (`tar czf`,
- * `tar -I pigz`, `tar --zstd`). Reports MB/s over the tree's file bytes, output size and peak RSS.
+ * Backup benchmark (`npm run bench:backup`; part of `npm run bench`): archive a seeded mixed tree
+ * (logs, text, incompressible binaries, thousands of small files; bench/backup-tree.ts, cached
+ * between runs) with opsdeck (built-in parallel gzip, pigz, zstd) and with GNU tar (`tar czf`,
+ * `tar -I pigz`, `tar --zstd`). MB/s is over the tree's file bytes. Peak RSS comes from the OS:
+ * GNU time's maximum resident set (the largest single process) and /proc samples of the whole
+ * process tree (tar plus its compressor, node plus its pigz/zstd child). opsdeck runs bundled by
+ * esbuild under plain node, writing to a local-directory store, as it ships.
  *
- *   npm run bench:backup                          # 1 GiB tree (generated once, then cached)
- *   npm run bench:backup -- --size 256MiB --runs 3 --json
- *
- * Peak RSS comes from the OS: GNU time's maximum resident set (the largest single process) and a
- * /proc sample of the whole process tree (node plus its pigz/zstd child; tar plus its compressor).
- * opsdeck runs bundled by esbuild under plain node, as it ships. Targets from the issue:
- * opsdeck gzip ≥ 1.2 × `tar czf`, opsdeck peak RSS ≤ 256 MiB.
+ *   npm run bench:backup                               # 1 GiB tree, 3 alternating rounds
+ *   npm run bench:backup -- --size 256MiB --runs 1 --only "tar czf,opsdeck gzip -6"
  */
-import { execFileSync, spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
 import { ensureMixedTree } from "./backup-tree";
+import { printSuite } from "./lib/cli";
+import { hasCommand, PEERS, type Peer, skipNote } from "./lib/peers";
+import { measureProcess, type ProcessRun } from "./lib/process";
+import { type SuiteReport, target } from "./lib/report";
+import { formatSize, parseSize } from "./lib/size";
+import { fixed, median } from "./lib/stats";
 
-const { values: args } = parseArgs({
-  options: {
-    size: { type: "string", default: "1GiB" },
-    seed: { type: "string", default: "1" },
-    /** Where the generated tree and the archives go (needs ~2.5 × size free). */
-    dir: { type: "string", default: path.join(tmpdir(), "opsdeck-bench") },
-    /** Runs per contender; the median is reported. */
-    runs: { type: "string", default: "1" },
-    /** Comma-separated subset of contender names. */
-    only: { type: "string" },
-    json: { type: "boolean", default: false },
-  },
-});
+export const BACKUP_TARGETS = { speedupOverTarCzf: 1.2, rssMiB: 256 } as const;
 
-const TARGET_SPEEDUP = 1.2;
-const TARGET_RSS_MIB = 256;
-
-function parseSize(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(b|k|kib|m|mib|g|gib)?$/i.exec(text.trim());
-  if (!m) throw new Error(`--size: expected a size like 1GiB or 256MiB, got ${JSON.stringify(text)}`);
-  const unit = (m[2] ?? "b").toLowerCase();
-  const factor = unit.startsWith("g")
-    ? 1024 ** 3
-    : unit.startsWith("m")
-      ? 1024 ** 2
-      : unit.startsWith("k")
-        ? 1024
-        : 1;
-  return Math.round(Number(m[1]) * factor);
+export interface BackupBenchOptions {
+  bytes: number;
+  seed: number;
+  runs: number;
+  /** Where the generated tree and the archives go (needs ~2.5 × the size free). */
+  dir: string;
+  /** A subset of contender names. */
+  only?: string[];
+  log?: (line: string) => void;
 }
 
-function hasCommand(command: string): boolean {
-  try {
-    execFileSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const PAGE_KIB = Number(execFileSync("getconf", ["PAGESIZE"]).toString().trim()) / 1024;
-
-/** Resident KiB of `root` and all its descendants right now, from /proc. */
-function treeRssKiB(root: number): number {
-  const parent = new Map<number, number>();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-    } catch {
-      // exited meanwhile
-    }
-  }
-  const tree = new Set([root]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [pid, ppid] of parent) {
-      if (!tree.has(pid) && tree.has(ppid)) {
-        tree.add(pid);
-        grew = true;
-      }
-    }
-  }
-  let kib = 0;
-  for (const pid of tree) {
-    try {
-      kib += Number(readFileSync(`/proc/${pid}/statm`, "utf8").split(" ")[1]) * PAGE_KIB;
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return kib;
-}
-
-interface Run {
-  seconds: number;
-  /** Largest single process (GNU time), MiB. */
-  peakRssMiB: number | null;
-  /** Sampled sum over the process tree, MiB. */
-  treeRssMiB: number;
-  stdout: string;
-}
-
-async function measure(command: string, argv: string[]): Promise<Run> {
-  const useTime = existsSync("/usr/bin/time");
-  const [file, fileArgs] = useTime
-    ? ["/usr/bin/time", ["-f", "@@time %M", command, ...argv]]
-    : [command, argv];
-  const started = performance.now();
-  const child = spawn(file, fileArgs, { stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (c: Buffer) => {
-    stdout += c.toString();
-  });
-  child.stderr.on("data", (c: Buffer) => {
-    stderr += c.toString();
-  });
-  let treePeak = 0;
-  const poll = setInterval(() => {
-    if (child.pid) treePeak = Math.max(treePeak, treeRssKiB(child.pid));
-  }, 50);
-  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-  clearInterval(poll);
-  const seconds = (performance.now() - started) / 1000;
-  if (code !== 0) throw new Error(`${command} ${argv.join(" ")} failed (exit ${code}): ${stderr.trim()}`);
-  const time = /@@time (\d+)/.exec(stderr);
-  return { seconds, peakRssMiB: time ? Number(time[1]) / 1024 : null, treeRssMiB: treePeak / 1024, stdout };
+export function backupDefaults(quick: boolean): BackupBenchOptions {
+  return {
+    bytes: quick ? 32 * 1024 ** 2 : 1024 ** 3,
+    seed: 1,
+    runs: 3,
+    dir: path.join(tmpdir(), "opsdeck-bench"),
+  };
 }
 
 interface Contender {
   name: string;
-  /** Runs once, returning the measurement and the output size in bytes. */
-  run(out: string): Promise<{ measured: Run; outputBytes: number }>;
+  peers: Peer[];
+  shown: string;
+  /** Runs once into `out` (a path without extension); returns the measurement and the output size. */
+  run(out: string): Promise<{ measured: ProcessRun; outputBytes: number }>;
 }
 
-interface Result {
+interface Row {
   name: string;
   seconds: number;
   mbPerSecond: number;
   outputMiB: number;
   ratio: number;
-  peakRssMiB: number | null;
+  peakRssMiB: number;
   treeRssMiB: number;
+  runs: number[];
 }
 
-async function main() {
-  const totalBytes = parseSize(args.size);
-  const seed = Number(args.seed);
-  await fs.mkdir(args.dir, { recursive: true });
-  const tree = path.join(args.dir, `tree-${seed}-${totalBytes}`);
-  const log = (line: string) => process.stderr.write(`${line}\n`);
-
-  log(`generating (or reusing) a ${(totalBytes / 1024 ** 2).toFixed(0)} MiB mixed tree at ${tree} …`);
-  const stats = await ensureMixedTree({ root: tree, totalBytes, seed });
-  log(`${stats.files} files, ${(stats.bytes / 1e6).toFixed(0)} MB; warming the page cache …`);
-  execFileSync("sh", ["-c", `tar -cf - -C '${tree}' . | cat > /dev/null`]);
-
-  const bundleDir = await fs.mkdtemp(path.join(tmpdir(), "opsdeck-bench-bundle-"));
-  await build({
-    entryPoints: { "backup-run": path.join(__dirname, "backup-run.ts") },
-    outdir: bundleDir,
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "cjs",
-    logLevel: "warning",
-  });
-  const runner = path.join(bundleDir, "backup-run.js");
-
-  const tar = (name: string, flags: string[], ext: string): Contender => ({
+function contenders(tree: string, runner: string): Contender[] {
+  const tar = (name: string, flags: string[], ext: string, peers: Peer[]): Contender => ({
     name,
+    peers: [PEERS.tar, ...peers],
+    shown: `tar ${flags.join(" ")} out${ext} -C tree .`,
     async run(out) {
       const file = `${out}${ext}`;
-      const measured = await measure("tar", [...flags, file, "-C", tree, "."]);
+      const measured = await measureProcess("tar", [...flags, file, "-C", tree, "."]);
       return { measured, outputBytes: (await fs.stat(file)).size };
     },
   });
-  const opsdeck = (name: string, compressor: string, level?: number): Contender => ({
+  const opsdeck = (name: string, compressor: string, peers: Peer[], level?: number): Contender => ({
     name,
+    peers,
+    shown: `node dist/backup-run.js store tree ${compressor}${level ? ` ${level}` : ""}`,
     async run(out) {
-      const measured = await measure(process.execPath, [
-        runner,
-        out,
-        tree,
-        compressor,
-        ...(level ? [String(level)] : []),
-      ]);
+      const args = [runner, out, tree, compressor, ...(level ? [String(level)] : [])];
+      const measured = await measureProcess(process.execPath, args);
       return { measured, outputBytes: (JSON.parse(measured.stdout) as { size: number }).size };
     },
   });
-  const contenders: Contender[] = [
-    tar("tar czf", ["-czf"], ".tar.gz"),
-    opsdeck("opsdeck gzip -6", "gzip"),
-    opsdeck("opsdeck gzip -1", "gzip", 1),
-    ...(hasCommand("pigz")
-      ? [tar("tar -I pigz", ["-I", "pigz", "-cf"], ".tar.gz"), opsdeck("opsdeck pigz -6", "pigz")]
-      : []),
-    ...(hasCommand("zstd")
-      ? [tar("tar --zstd", ["--zstd", "-cf"], ".tar.zst"), opsdeck("opsdeck zstd -3", "zstd")]
-      : []),
-  ].filter((c) => !args.only || args.only.split(",").includes(c.name));
-
-  const results: Result[] = [];
-  for (const contender of contenders) {
-    const runs: Array<{ measured: Run; outputBytes: number }> = [];
-    for (let i = 0; i < Number(args.runs); i++) {
-      const out = path.join(args.dir, `out-${process.pid}`);
-      await fs.rm(out, { recursive: true, force: true });
-      log(`${contender.name}: run ${i + 1}/${args.runs} …`);
-      runs.push(await contender.run(out));
-      await fs.rm(out, { recursive: true, force: true });
-      for (const ext of [".tar.gz", ".tar.zst"]) await fs.rm(`${out}${ext}`, { force: true });
-    }
-    runs.sort((a, b) => a.measured.seconds - b.measured.seconds);
-    const median = runs[Math.floor(runs.length / 2)] as (typeof runs)[number];
-    results.push({
-      name: contender.name,
-      seconds: median.measured.seconds,
-      mbPerSecond: stats.bytes / 1e6 / median.measured.seconds,
-      outputMiB: median.outputBytes / 1024 ** 2,
-      ratio: stats.bytes / median.outputBytes,
-      peakRssMiB: Math.max(...runs.map((r) => r.measured.peakRssMiB ?? 0)) || null,
-      treeRssMiB: Math.max(...runs.map((r) => r.measured.treeRssMiB)),
-    });
-  }
-  await fs.rm(bundleDir, { recursive: true, force: true });
-
-  const baseline = results.find((r) => r.name === "tar czf");
-  const gzip = results.find((r) => r.name === "opsdeck gzip -6");
-  const verdicts: string[] = [];
-  if (baseline && gzip) {
-    const speedup = gzip.mbPerSecond / baseline.mbPerSecond;
-    verdicts.push(
-      `opsdeck gzip -6 vs tar czf: ${speedup.toFixed(2)}× (target ≥ ${TARGET_SPEEDUP}×: ${speedup >= TARGET_SPEEDUP ? "met" : "NOT met"})`,
-    );
-  }
-  for (const r of results.filter((x) => x.name.startsWith("opsdeck"))) {
-    const peak = Math.max(r.peakRssMiB ?? 0, r.treeRssMiB);
-    verdicts.push(
-      `${r.name} peak RSS ${peak.toFixed(0)} MiB (target ≤ ${TARGET_RSS_MIB}: ${peak <= TARGET_RSS_MIB ? "met" : "NOT met"})`,
-    );
-  }
-
-  if (args.json) {
-    console.log(
-      JSON.stringify({ tree: { ...stats, seed }, runs: Number(args.runs), results, verdicts }, null, 2),
-    );
-    return;
-  }
-  console.log(
-    `\nTree: ${stats.files} files, ${(stats.bytes / 1e6).toFixed(0)} MB (seed ${seed}); median of ${args.runs} run(s)\n`,
-  );
-  console.log(
-    "| tool | seconds | MB/s | output MiB | ratio | peak RSS MiB (largest process) | peak RSS MiB (process tree) |",
-  );
-  console.log("|---|---|---|---|---|---|---|");
-  for (const r of results) {
-    console.log(
-      `| ${r.name} | ${r.seconds.toFixed(2)} | ${r.mbPerSecond.toFixed(1)} | ${r.outputMiB.toFixed(1)} | ${r.ratio.toFixed(2)} | ${r.peakRssMiB?.toFixed(0) ?? "n/a"} | ${r.treeRssMiB.toFixed(0)} |`,
-    );
-  }
-  console.log(`\n${verdicts.map((v) => `- ${v}`).join("\n")}`);
+  return [
+    tar("tar czf", ["-czf"], ".tar.gz", [PEERS.gzip]),
+    opsdeck("opsdeck gzip -6", "gzip", []),
+    opsdeck("opsdeck gzip -1", "gzip", [], 1),
+    tar("tar -I pigz", ["-I", "pigz", "-cf"], ".tar.gz", [PEERS.pigz]),
+    opsdeck("opsdeck pigz -6", "pigz", [PEERS.pigz]),
+    tar("tar --zstd", ["--zstd", "-cf"], ".tar.zst", [PEERS.zstd]),
+    opsdeck("opsdeck zstd -3", "zstd", [PEERS.zstd]),
+  ];
 }
 
-main().catch((error: Error) => {
-  console.error(error.message);
-  process.exitCode = 1;
-});
+async function clean(out: string): Promise<void> {
+  await fs.rm(out, { recursive: true, force: true });
+  for (const ext of [".tar.gz", ".tar.zst"]) await fs.rm(`${out}${ext}`, { force: true });
+}
+
+export async function runBackupBench(options: BackupBenchOptions): Promise<SuiteReport> {
+  const log = options.log ?? (() => {});
+  await fs.mkdir(options.dir, { recursive: true });
+  const tree = path.join(options.dir, `tree-${options.seed}-${options.bytes}`);
+  log(`backup: generating (or reusing) a ${formatSize(options.bytes)} mixed tree at ${tree}`);
+  const stats = await ensureMixedTree({ root: tree, totalBytes: options.bytes, seed: options.seed });
+
+  const bundleDir = await fs.mkdtemp(path.join(tmpdir(), "opsdeck-bench-backup-"));
+  try {
+    await build({
+      entryPoints: { "backup-run": path.join(__dirname, "backup-run.ts") },
+      outdir: bundleDir,
+      bundle: true,
+      platform: "node",
+      target: "node20",
+      format: "cjs",
+      logLevel: "warning",
+    });
+    const all = contenders(tree, path.join(bundleDir, "backup-run.js")).filter(
+      (c) => !options.only || options.only.includes(c.name),
+    );
+    const skipped: string[] = [];
+    const present = all.filter((c) => {
+      const missing = c.peers.filter((p) => !hasCommand(p.command));
+      if (missing.length > 0) skipped.push(skipNote(c.name, missing));
+      return missing.length === 0;
+    });
+    // Warm the page cache so every contender reads the tree from memory.
+    execFileSync("sh", ["-c", 'tar -cf - -C "$1" . | cat > /dev/null', "sh", tree]);
+
+    const results = new Map<string, Array<{ measured: ProcessRun; outputBytes: number }>>(
+      present.map((c) => [c.name, []]),
+    );
+    const out = path.join(options.dir, `out-${process.pid}`);
+    for (let round = 1; round <= options.runs; round++) {
+      for (const contender of present) {
+        await clean(out);
+        const result = await contender.run(out);
+        await clean(out);
+        results.get(contender.name)?.push(result);
+        log(
+          `backup: ${contender.name} round ${round}/${options.runs}: ${result.measured.seconds.toFixed(2)} s`,
+        );
+      }
+    }
+    const rows: Row[] = present.map((c) => {
+      const list = results.get(c.name) ?? [];
+      const seconds = median(list.map((r) => r.measured.seconds));
+      const outputBytes = median(list.map((r) => r.outputBytes));
+      return {
+        name: c.name,
+        seconds,
+        mbPerSecond: stats.bytes / 1e6 / seconds,
+        outputMiB: outputBytes / 1024 ** 2,
+        ratio: stats.bytes / outputBytes,
+        peakRssMiB: Math.max(...list.map((r) => r.measured.peakRssMiB)),
+        treeRssMiB: Math.max(...list.map((r) => r.measured.treeRssMiB)),
+        runs: list.map((r) => r.measured.seconds),
+      };
+    });
+
+    const baseline = rows.find((r) => r.name === "tar czf");
+    const gzip = rows.find((r) => r.name === "opsdeck gzip -6");
+    const speedup = baseline && gzip ? gzip.mbPerSecond / baseline.mbPerSecond : Number.NaN;
+    const gzipRss = gzip ? Math.max(gzip.peakRssMiB, gzip.treeRssMiB) : Number.NaN;
+    return {
+      id: "backup",
+      title: "Backup",
+      input: `A generated mixed tree (seed ${options.seed}): ${stats.files.toLocaleString("en-US")} files, ${(stats.bytes / 1e6).toFixed(0)} MB (35% logs, 25% text, 30% incompressible binaries, 10% small config files), from the page cache; median of ${options.runs} rounds, contenders alternating.`,
+      commands: [
+        ...present.map((c) => c.shown),
+        "# dist/backup-run.js = esbuild bundle of bench/backup-run.ts (createBackup into a LocalStore)",
+      ],
+      tables: [
+        {
+          columns: [
+            "tool",
+            "seconds",
+            "MB/s",
+            "vs tar czf",
+            "output MiB",
+            "ratio",
+            "peak RSS MiB (largest process)",
+            "peak RSS MiB (process tree)",
+          ],
+          numeric: [1, 2, 3, 4, 5, 6, 7],
+          rows: rows.map((r) => [
+            r.name,
+            fixed(r.seconds, 2),
+            fixed(r.mbPerSecond, 1),
+            baseline ? `${fixed(r.mbPerSecond / baseline.mbPerSecond, 2)}×` : "–",
+            fixed(r.outputMiB, 1),
+            fixed(r.ratio, 2),
+            fixed(r.peakRssMiB),
+            fixed(r.treeRssMiB),
+          ]),
+        },
+      ],
+      targets: [
+        target(
+          "backup, gzip, vs `tar czf`",
+          `≥ ${BACKUP_TARGETS.speedupOverTarCzf}×`,
+          Number.isNaN(speedup)
+            ? "–"
+            : `${fixed(speedup, 2)}× (${fixed(gzip?.mbPerSecond, 1)} vs ${fixed(baseline?.mbPerSecond, 1)} MB/s)`,
+          Number.isNaN(speedup) ? null : speedup >= BACKUP_TARGETS.speedupOverTarCzf,
+        ),
+        target(
+          "backup, gzip, peak RSS",
+          `≤ ${BACKUP_TARGETS.rssMiB} MiB`,
+          gzip ? `${fixed(gzipRss)} MiB` : "–",
+          gzip ? gzipRss <= BACKUP_TARGETS.rssMiB : null,
+        ),
+      ],
+      skipped,
+      notes: [],
+      data: { tree: { ...stats, seed: options.seed }, runs: options.runs, rows },
+    };
+  } finally {
+    await fs.rm(bundleDir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      size: { type: "string" },
+      seed: { type: "string" },
+      dir: { type: "string" },
+      runs: { type: "string" },
+      only: { type: "string" },
+      quick: { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+    },
+  });
+  const report = await runBackupBench({
+    ...backupDefaults(values.quick),
+    ...(values.size ? { bytes: parseSize(values.size) } : {}),
+    ...(values.seed ? { seed: Number(values.seed) } : {}),
+    ...(values.dir ? { dir: values.dir } : {}),
+    ...(values.runs ? { runs: Number(values.runs) } : {}),
+    ...(values.only ? { only: values.only.split(",").map((s) => s.trim()) } : {}),
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  printSuite(report, values.json);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

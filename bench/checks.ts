@@ -1,166 +1,182 @@
 /**
- * Benchmark: N HTTP checks against a local server where 30% of paths sleep 0–200 ms and 5% answer
- * 500 — a plain sequential fetch loop vs opsdeck's runner at concurrency C vs the ideal.
+ * Checks benchmark (`npm run bench:checks`; part of `npm run bench`): N HTTP checks against a
+ * local service where 30% of paths sleep 0–200 ms and 5% answer 500 — a plain sequential fetch
+ * loop vs opsdeck's runner at concurrency C vs the ideal (the makespan of the planned delays on C
+ * slots with zero client overhead).
  *
- *   npm run bench:checks                          # 1000 checks, concurrency 50
- *   npm run bench:checks -- --checks 200 --json   # smaller, machine-readable
- *
- * The server runs in its own process, as a real target would, so its work is not billed to the runner.
- * The ideal is the makespan of the planned server delays scheduled in order on C slots with zero
- * client overhead (what a perfect runner achieves); target: opsdeck ≤ 1.25 × ideal.
+ *   npm run bench:checks                              # 1000 checks, concurrency 50
+ *   npm run bench:checks -- --checks 200 --json
  */
 import { fork } from "node:child_process";
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
+import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { type CheckConfig, CheckRunner, checkDefaultsSchema, checkSchema } from "../app/checks";
+import { listSchedule, planAnswers } from "./checks-plan";
+import { printSuite } from "./lib/cli";
+import { type SuiteReport, target } from "./lib/report";
+import { fixed, median } from "./lib/stats";
 
-const { values: args } = parseArgs({
-  options: {
-    checks: { type: "string", default: "1000" },
-    concurrency: { type: "string", default: "50" },
-    seed: { type: "string", default: "42" },
-    /** Concurrent runs to take the median of. */
-    runs: { type: "string", default: "3" },
-    "skip-sequential": { type: "boolean", default: false },
-    json: { type: "boolean", default: false },
-    /** Internal: run as the server process. */
-    serve: { type: "boolean", default: false },
-  },
-});
-const N = Number(args.checks);
-const C = Number(args.concurrency);
+export const CHECKS_TARGETS = { ratioToIdeal: 1.25 } as const;
 
-/** mulberry32: a small seeded PRNG, so every run plans the same delays. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+export interface ChecksBenchOptions {
+  checks: number;
+  concurrency: number;
+  seed: number;
+  /** Concurrent runs to take the median of. */
+  runs: number;
+  /** Checks the sequential loop goes through (the first ones of the plan); 0 skips it. */
+  sequentialChecks: number;
+  log?: (line: string) => void;
+}
+
+export function checksDefaults(quick: boolean): ChecksBenchOptions {
+  return {
+    checks: 1000,
+    concurrency: 50,
+    seed: 42,
+    runs: quick ? 3 : 5,
+    sequentialChecks: quick ? 100 : 1000,
   };
 }
 
-const random = prng(Number(args.seed));
-const plan = Array.from({ length: N }, () => ({
-  delayMs: random() < 0.3 ? Math.round(random() * 200) : 0,
-  fail: random() < 0.05,
-}));
-
-/** Makespan of jobs taken in order by the first free of `slots` workers. */
-function listSchedule(durations: number[], slots: number): number {
-  const free = new Array<number>(Math.min(slots, Math.max(durations.length, 1))).fill(0);
-  for (const d of durations) {
-    let i = 0;
-    for (let j = 1; j < free.length; j++) if ((free[j] ?? 0) < (free[i] ?? 0)) i = j;
-    free[i] = (free[i] ?? 0) + d;
-  }
-  return Math.max(...free);
-}
-
-/** The target service: answers /p/<i> after the planned delay, with 500 where planned. */
-async function serve(): Promise<void> {
-  const server = http.createServer((req, res) => {
-    const i = Number((req.url ?? "").split("/")[2]);
-    const step = plan[i] ?? { delayMs: 0, fail: false };
-    const answer = () => {
-      res.statusCode = step.fail ? 500 : 200;
-      res.end(step.fail ? "error" : "ok");
-    };
-    if (step.delayMs > 0) setTimeout(answer, step.delayMs);
-    else answer();
-  });
-  server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  process.send?.({ port: (server.address() as AddressInfo).port });
-  process.on("disconnect", () => process.exit(0));
-}
-
-async function startServerProcess(): Promise<{ base: string; stop: () => void }> {
-  const child = fork(__filename, [...process.argv.slice(2), "--serve"], {
+/** The target service in its own process (bench/checks-server.ts). */
+async function startService(count: number, seed: number): Promise<{ base: string; stop: () => void }> {
+  // fork keeps this process's exec arguments, so the server loads through tsx like this one.
+  const child = fork(path.join(__dirname, "checks-server.ts"), [String(count), String(seed)], {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const port = await new Promise<number>((resolve, reject) => {
     child.once("message", (m: { port: number }) => resolve(m.port));
-    child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
+    child.once("exit", (code) => reject(new Error(`checks service exited with ${code}`)));
   });
   return { base: `http://127.0.0.1:${port}`, stop: () => child.kill() };
 }
 
-async function main(): Promise<void> {
-  const { base, stop } = await startServerProcess();
-  const checks: CheckConfig[] = plan.map((_, i) =>
-    checkSchema.parse({ id: `c${i}`, type: "http", url: `${base}/p/${i}`, timeoutMs: 10_000 }),
-  );
+export async function runChecksBench(options: ChecksBenchOptions): Promise<SuiteReport> {
+  const { checks: n, concurrency: c } = options;
+  const plan = planAnswers(n, options.seed);
+  const service = await startService(n, options.seed);
+  try {
+    const checks: CheckConfig[] = plan.map((_, i) =>
+      checkSchema.parse({ id: `c${i}`, type: "http", url: `${service.base}/p/${i}`, timeoutMs: 10_000 }),
+    );
+    // Warm the connection pool and the JIT so neither measurement pays for them.
+    await Promise.all(
+      Array.from({ length: c }, () => fetch(`${service.base}/warm`).then((r) => r.arrayBuffer())),
+    );
 
-  // Warm up the connection pool and the JIT so neither measurement pays for them.
-  await Promise.all(Array.from({ length: C }, () => fetch(`${base}/warm`).then((r) => r.arrayBuffer())));
-
-  let sequentialMs: number | undefined;
-  if (!args["skip-sequential"]) {
-    const t = performance.now();
-    for (const check of checks) {
-      if (check.type !== "http") continue;
-      const response = await fetch(check.url);
-      await response.text();
+    let sequentialMs: number | null = null;
+    const sampled = Math.min(options.sequentialChecks, n);
+    if (sampled > 0) {
+      const started = performance.now();
+      for (const check of checks.slice(0, sampled)) {
+        if (check.type !== "http") continue;
+        await (await fetch(check.url)).text();
+      }
+      sequentialMs = performance.now() - started;
+      options.log?.(`checks: sequential loop over ${sampled} checks: ${(sequentialMs / 1000).toFixed(2)} s`);
     }
-    sequentialMs = performance.now() - t;
-  }
 
-  // A fresh runner per run: breakers and caches must not carry over between measurements.
-  const timings: number[] = [];
-  let results: Awaited<ReturnType<CheckRunner["runAll"]>> = [];
-  for (let run = 0; run < Math.max(1, Number(args.runs)); run++) {
-    const runner = new CheckRunner(checkDefaultsSchema.parse({ retries: 0, concurrency: C }));
-    const t = performance.now();
-    results = await runner.runAll(checks);
-    timings.push(performance.now() - t);
-    await runner.close();
+    // A fresh runner per run: breakers and caches must not carry over between measurements.
+    const timings: number[] = [];
+    let down = 0;
+    for (let run = 1; run <= Math.max(1, options.runs); run++) {
+      const runner = new CheckRunner(checkDefaultsSchema.parse({ retries: 0, concurrency: c }));
+      const started = performance.now();
+      const results = await runner.runAll(checks);
+      timings.push(performance.now() - started);
+      await runner.close();
+      down = results.filter((r) => r.status === "down").length;
+      options.log?.(
+        `checks: opsdeck run ${run}/${options.runs}: ${((timings.at(-1) ?? 0) / 1000).toFixed(2)} s`,
+      );
+    }
+    const failing = plan.filter((p) => p.fail).length;
+    if (down !== failing)
+      throw new Error(`opsdeck reported ${down} checks down; the service failed ${failing}`);
+    const concurrentMs = median(timings);
+    const idealMs = listSchedule(
+      plan.map((p) => p.delayMs),
+      c,
+    );
+    const ratio = concurrentMs / idealMs;
+    const sequentialRow =
+      sequentialMs === null
+        ? []
+        : [
+            [
+              sampled === n ? "sequential fetch loop" : `sequential fetch loop (first ${sampled} checks)`,
+              fixed(sequentialMs / 1000, 2),
+              `${fixed(sequentialMs / concurrentMs / (sampled / n), 1)}× opsdeck's time${sampled === n ? "" : ` (scaled to ${n} checks)`}`,
+            ],
+          ];
+    return {
+      id: "checks",
+      title: `${n} HTTP checks at concurrency ${c}`,
+      input: `A local service in its own process (seed ${options.seed}): ${plan.filter((p) => p.delayMs > 0).length} of ${n} paths sleep 0–200 ms, ${failing} answer 500. opsdeck: \`CheckRunner.runAll\` (p-limit, cockatiel timeout/retry/breaker, full result evaluation), retries 0, a fresh runner per run, median of ${options.runs} runs.`,
+      commands: [`npm run bench:checks -- --checks ${n} --concurrency ${c} --seed ${options.seed}`],
+      tables: [
+        {
+          columns: ["run", "seconds", "vs"],
+          numeric: [1],
+          rows: [
+            ...sequentialRow,
+            [
+              `opsdeck, concurrency ${c}`,
+              fixed(concurrentMs / 1000, 2),
+              `runs: ${timings.map((t) => fixed(t / 1000, 2)).join(", ")} s`,
+            ],
+            [`ideal at concurrency ${c}`, fixed(idealMs / 1000, 2), `opsdeck = ${fixed(ratio, 2)} × ideal`],
+          ],
+        },
+      ],
+      targets: [
+        target(
+          `${n} checks, concurrency ${c}`,
+          `≤ ${CHECKS_TARGETS.ratioToIdeal} × ideal`,
+          `${fixed(ratio, 2)} × (${fixed(concurrentMs / 1000, 2)} s vs ${fixed(idealMs / 1000, 2)} s)`,
+          ratio <= CHECKS_TARGETS.ratioToIdeal,
+        ),
+      ],
+      skipped: [],
+      notes: [],
+      data: { checks: n, concurrency: c, sequentialMs, sequentialChecks: sampled, timings, idealMs, ratio },
+    };
+  } finally {
+    service.stop();
   }
-  stop();
-  const sorted = [...timings].sort((a, b) => a - b);
-  const concurrentMs = sorted[Math.floor(sorted.length / 2)] ?? 0;
-
-  const idealMs = listSchedule(
-    plan.map((p) => p.delayMs),
-    C,
-  );
-  const down = results.filter((r) => r.status === "down").length;
-  const report = {
-    checks: N,
-    concurrency: C,
-    delayedPaths: plan.filter((p) => p.delayMs > 0).length,
-    failingPaths: plan.filter((p) => p.fail).length,
-    resultsDown: down,
-    sequentialMs: sequentialMs === undefined ? null : Math.round(sequentialMs),
-    concurrentMs: Math.round(concurrentMs),
-    concurrentRunsMs: timings.map(Math.round),
-    idealMs: Math.round(idealMs),
-    ratioToIdeal: Math.round((concurrentMs / idealMs) * 100) / 100,
-    target: 1.25,
-    node: process.version,
-  };
-  if (args.json) {
-    console.log(JSON.stringify(report, null, 2));
-    return;
-  }
-  console.log(
-    `${N} HTTP checks, ${report.delayedPaths} delayed 0–200 ms, ${report.failingPaths} answering 500`,
-  );
-  if (sequentialMs !== undefined)
-    console.log(`  sequential fetch loop     ${(sequentialMs / 1000).toFixed(2)} s`);
-  console.log(
-    `  opsdeck, concurrency ${C}  ${(concurrentMs / 1000).toFixed(2)} s (median of ${timings.length}: ${timings.map((t) => (t / 1000).toFixed(2)).join(", ")})`,
-  );
-  console.log(`  ideal at concurrency ${C}  ${(idealMs / 1000).toFixed(2)} s`);
-  console.log(`  ratio to ideal            ${report.ratioToIdeal} (target ≤ ${report.target})`);
-  if (down !== report.failingPaths)
-    console.log(`  WARNING: ${down} down results, expected ${report.failingPaths}`);
 }
 
-(args.serve ? serve() : main()).catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      checks: { type: "string" },
+      concurrency: { type: "string" },
+      seed: { type: "string" },
+      runs: { type: "string" },
+      "sequential-checks": { type: "string" },
+      quick: { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+    },
+  });
+  const defaults = checksDefaults(values.quick);
+  const checks = values.checks ? Number(values.checks) : defaults.checks;
+  const report = await runChecksBench({
+    ...defaults,
+    checks,
+    sequentialChecks: Math.min(checks, defaults.sequentialChecks),
+    ...(values.concurrency ? { concurrency: Number(values.concurrency) } : {}),
+    ...(values.seed ? { seed: Number(values.seed) } : {}),
+    ...(values.runs ? { runs: Number(values.runs) } : {}),
+    ...(values["sequential-checks"] ? { sequentialChecks: Number(values["sequential-checks"]) } : {}),
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  printSuite(report, values.json);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -15,6 +15,9 @@ import { writeHeartbeat } from "../app/hosts/heartbeat";
 import type { HostSnapshot } from "../app/metrics/snapshot";
 import type { Store } from "../app/storage/store";
 
+/** The operator token the benchmark's dashboard servers accept (for /metrics). */
+export const BENCH_TOKEN = "bench-token";
+
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 

@@ -1,8 +1,10 @@
 /**
- * The dashboard benchmark's server process: the real dashboard app on @hono/node-server over a
- * seeded local store, or (--plain) a plain node:http server answering every request with a cached
- * body of --bytes bytes. Prints `listening <url>` once ready.
+ * The dashboard benchmarks' server process: the real dashboard app on @hono/node-server over a
+ * seeded local store, or (--plain) a plain node:http server answering every request with the
+ * bytes of --body (a page fetched from the dashboard) and its content type. Prints
+ * `listening <url>` once ready.
  */
+import { readFileSync } from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
@@ -11,29 +13,34 @@ import { LocalStore } from "../app/storage/local-store";
 import { createDashboard } from "../dashboard/app";
 import { dashboardAppConfigSchema } from "../dashboard/config";
 import { listen } from "../dashboard/server";
-import { benchChecks } from "./dashboard-seed";
+import { BENCH_TOKEN, benchChecks } from "./dashboard-seed";
 
-const { values } = parseArgs({
-  options: {
-    store: { type: "string" },
-    checks: { type: "string", default: "10" },
-    plain: { type: "boolean", default: false },
-    bytes: { type: "string", default: "0" },
-  },
-});
+function servePlain(file: string, contentType: string): void {
+  const body = readFileSync(file);
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { "content-type": contentType, "content-length": body.byteLength });
+    res.end(body);
+  });
+  server.listen(0, "127.0.0.1", () => {
+    process.stdout.write(`listening http://127.0.0.1:${(server.address() as AddressInfo).port}\n`);
+  });
+}
 
 async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      store: { type: "string" },
+      checks: { type: "string", default: "10" },
+      plain: { type: "boolean", default: false },
+      body: { type: "string" },
+      type: { type: "string", default: "text/html; charset=utf-8" },
+    },
+  });
   // Exit through process.exit so profilers (--cpu-prof) get to write their output.
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(0));
   if (values.plain) {
-    const body = Buffer.alloc(Number(values.bytes), "x");
-    const server = http.createServer((_req, res) => {
-      res.writeHead(200, { "content-type": "text/html; charset=utf-8", "content-length": body.byteLength });
-      res.end(body);
-    });
-    server.listen(0, "127.0.0.1", () => {
-      process.stdout.write(`listening http://127.0.0.1:${(server.address() as AddressInfo).port}\n`);
-    });
+    if (!values.body) throw new Error("--plain needs --body <file>");
+    servePlain(values.body, values.type);
     return;
   }
   const config = parseAppConfig(
@@ -46,7 +53,7 @@ async function main(): Promise<void> {
     config,
     settings: config.dashboard,
     store,
-    token: "bench-token",
+    token: BENCH_TOKEN,
   });
   await dashboard.refresh();
   // The server process keeps its snapshot warm like dashboard/main.ts does.

@@ -1,96 +1,106 @@
 /**
- * Log analysis benchmark (`npm run bench:logs -- --size 1g`).
+ * Log analysis benchmark (`npm run bench:logs -- --size 1g`; part of `npm run bench`).
  *
- * Generates a seeded syslog-style file, then times, as separate processes on a warm page cache:
- * `rg -c ERROR` (no mmap), `grep -c ERROR`, an mawk error-type count, a Node readline loop that
- * also collects unique IPs, and opsdeck's full analysis (levels, error types, unique IPs,
- * histogram, incidents, top messages) with worker threads and with one thread. Peak RSS comes
- * from the OS (`/usr/bin/time`, else the child's /proc status). opsdeck runs bundled by esbuild,
- * as it ships. A missing tool skips only its row and says how to install it.
+ * Generates a seeded syslog-style file (cached between runs), warms the page cache, then times
+ * as separate processes, round after round so drift in the machine's load hits every contender
+ * alike: `rg -c ERROR` (no mmap), `grep -c ERROR`, an mawk error-type count, a Node readline
+ * loop that also collects unique IPs, and opsdeck's full analysis (levels, error types, unique
+ * IPs, histogram, incidents, top messages) with worker threads and with one thread. opsdeck runs
+ * bundled by esbuild, as it ships. Peak RSS and CPU time come from the OS (GNU time). A missing
+ * tool skips only its row and says how to install it.
  *
- * Flags: --size 1g|256m|…  --seed 42  --file <existing log>  --workers auto|N  --keep  --json <out>
+ * Flags: --size 1g|256m|…  --seed 42  --runs 3  --file <existing log>  --workers auto|N
+ *        --dir <cache dir>  --json
  */
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, rmSync } from "node:fs";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
 import { type GeneratedLogStats, generateSyslogFile } from "../test/support/log-generator";
+import { printSuite } from "./lib/cli";
+import { warmPageCache } from "./lib/files";
+import { hasCommand, PEERS, type Peer, skipNote } from "./lib/peers";
+import { measureProcess, type ProcessRun } from "./lib/process";
+import { type SuiteReport, target } from "./lib/report";
+import { parseSize } from "./lib/size";
+import { fixed, median } from "./lib/stats";
 
-interface Measurement {
+export const LOGS_TARGETS = { mbPerSecond: 450, ratioToReadline: 5, rssMiB: 100 } as const;
+
+export interface LogsBenchOptions {
+  /** Size of the generated file (ignored with `file`). */
+  bytes: number;
+  seed: number;
+  runs: number;
+  /** Where generated files are kept between runs. */
+  dir: string;
+  /** An existing log file instead of a generated one. */
+  file?: string;
+  workers: "auto" | number;
+  log?: (line: string) => void;
+}
+
+export function logsDefaults(quick: boolean): LogsBenchOptions {
+  return {
+    bytes: quick ? 64 * 1024 ** 2 : 1024 ** 3,
+    seed: 42,
+    runs: 3,
+    dir: path.join(tmpdir(), "opsdeck-bench"),
+    workers: "auto",
+  };
+}
+
+interface Contender {
   name: string;
+  peer?: Peer;
+  command: string;
+  args: string[];
+  /** The command as printed in the report. */
+  shown: string;
+  okExitCodes?: number[];
+}
+
+interface Row {
+  name: string;
+  runs: ProcessRun[];
   seconds: number;
   mbPerSecond: number;
-  peakRssMiB: number | null;
+  peakRssMiB: number;
   cpuSeconds: number | null;
-  output: string;
 }
 
-const TARGET_MB_PER_SECOND = 450;
-const TARGET_RATIO_TO_READLINE = 5;
-const TARGET_RSS_MIB = 100;
+const MAWK_PROGRAM =
+  '/ERROR/ { for (i = 1; i < NF; i++) if ($i == "ERROR:") { t[$(i + 1)]++; break } } END { for (k in t) print k, t[k] }';
 
-function parseSize(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*([kmg]?)i?b?$/i.exec(text.trim());
-  if (!match) throw new Error(`--size: expected a size such as 1g, 256m or 100000, got "${text}"`);
-  const unit = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(match[2] as string).toLowerCase()] as number;
-  return Math.round(Number(match[1]) * unit);
-}
-
-function hasCommand(command: string): boolean {
-  return spawnSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" }).status === 0;
-}
-
-/** Runs a command, measuring wall time and, from the OS, peak RSS and CPU time. */
-async function measure(name: string, bytes: number, command: string, args: string[]): Promise<Measurement> {
-  const useTime = existsSync("/usr/bin/time");
-  const [file, argv] = useTime
-    ? ["/usr/bin/time", ["-f", "@@time %M %U %S", command, ...args]]
-    : [command, args];
+/** The generated file for (seed, size), from the cache when a complete one is there. */
+async function generatedLog(
+  options: LogsBenchOptions,
+): Promise<{ file: string; expected: GeneratedLogStats }> {
+  await mkdir(options.dir, { recursive: true });
+  const file = path.join(options.dir, `syslog-${options.seed}-${options.bytes}.log`);
+  const statsFile = `${file}.json`;
+  if (existsSync(file) && existsSync(statsFile)) {
+    const expected = JSON.parse(readFileSync(statsFile, "utf8")) as GeneratedLogStats;
+    if (statSync(file).size === expected.bytes) return { file, expected };
+  }
   const started = performance.now();
-  const child = spawn(file, argv, { stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
+  const expected = generateSyslogFile(file, {
+    bytes: options.bytes,
+    seed: options.seed,
+    burstMinutes: [90, 91, 92, 400],
   });
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  // Without GNU time, sample the child's own peak RSS (VmHWM) until it exits.
-  let polledPeakKiB = 0;
-  const poll = useTime
-    ? undefined
-    : setInterval(() => {
-        try {
-          const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
-          const hwm = /VmHWM:\s+(\d+)/.exec(status);
-          if (hwm) polledPeakKiB = Math.max(polledPeakKiB, Number(hwm[1]));
-        } catch {
-          // The child has exited.
-        }
-      }, 20);
-  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-  if (poll) clearInterval(poll);
-  const seconds = (performance.now() - started) / 1000;
-  let peakRssMiB: number | null = polledPeakKiB > 0 ? polledPeakKiB / 1024 : null;
-  let cpuSeconds: number | null = null;
-  const timeLine = /@@time (\d+) ([\d.]+) ([\d.]+)/.exec(stderr);
-  if (timeLine) {
-    peakRssMiB = Number(timeLine[1]) / 1024;
-    cpuSeconds = Number(timeLine[2]) + Number(timeLine[3]);
-  }
-  // grep -c exits 1 when nothing matched; anything else non-zero is a failure.
-  if (code !== 0 && !(code === 1 && stdout.trim() === "0")) {
-    throw new Error(`${name} failed (exit ${code}): ${stderr.replace(/@@time.*/, "").trim()}`);
-  }
-  return { name, seconds, mbPerSecond: bytes / 1e6 / seconds, peakRssMiB, cpuSeconds, output: stdout.trim() };
+  // Written last: a file without its stats is an interrupted generation and is made again.
+  await writeFile(statsFile, JSON.stringify(expected));
+  options.log?.(
+    `generated ${(expected.bytes / 1e6).toFixed(0)} MB, ${expected.lines} lines in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  return { file, expected };
 }
 
-async function bundle(outdir: string): Promise<string> {
-  // The analysis runs as it ships: bundled, with the worker entry emitted beside it.
+/** The analysis child and the readline baseline, bundled as they ship (scan-worker.js beside them). */
+async function bundle(outdir: string): Promise<void> {
   await build({
     entryPoints: {
       "logs-analyze-child": path.join(__dirname, "logs-analyze-child.ts"),
@@ -104,128 +114,211 @@ async function bundle(outdir: string): Promise<string> {
     format: "cjs",
     logLevel: "warning",
   });
-  return outdir;
 }
 
-function row(m: Measurement): string {
-  const rss = m.peakRssMiB === null ? "n/a" : m.peakRssMiB.toFixed(0);
-  const cpu = m.cpuSeconds === null ? "n/a" : m.cpuSeconds.toFixed(2);
-  return `| ${m.name} | ${m.seconds.toFixed(2)} | ${m.mbPerSecond.toFixed(0)} | ${rss} | ${cpu} |`;
+function contenders(file: string, dist: string, workers: "auto" | number): Contender[] {
+  const node = process.execPath;
+  const name = path.basename(file);
+  const child = path.join(dist, "logs-analyze-child.js");
+  return [
+    {
+      name: "rg -c ERROR (no mmap)",
+      peer: PEERS.rg,
+      command: "rg",
+      args: ["--no-mmap", "-c", "ERROR", file],
+      shown: `rg --no-mmap -c ERROR ${name}`,
+    },
+    {
+      name: "grep -c ERROR",
+      peer: PEERS.grep,
+      command: "grep",
+      args: ["-c", "ERROR", file],
+      shown: `grep -c ERROR ${name}`,
+      okExitCodes: [1],
+    },
+    {
+      name: "mawk error-type count",
+      peer: PEERS.mawk,
+      command: "mawk",
+      args: [MAWK_PROGRAM, file],
+      shown: `mawk '${MAWK_PROGRAM}' ${name}`,
+    },
+    {
+      name: "node readline + unique IPs",
+      command: node,
+      args: [path.join(dist, "logs-readline.js"), file],
+      shown: `node dist/logs-readline.js ${name}`,
+    },
+    {
+      name: `opsdeck analyze (workers ${workers})`,
+      command: node,
+      args: [child, file, String(workers)],
+      shown: `node dist/logs-analyze-child.js ${name} ${workers}`,
+    },
+    {
+      name: "opsdeck analyze (1 thread)",
+      command: node,
+      args: [child, file, "1"],
+      shown: `node dist/logs-analyze-child.js ${name} 1`,
+    },
+  ];
+}
+
+export async function runLogsBench(options: LogsBenchOptions): Promise<SuiteReport> {
+  const log = options.log ?? (() => {});
+  const work = await mkdtemp(path.join(tmpdir(), "opsdeck-bench-logs-"));
+  try {
+    const generated = options.file ? undefined : await generatedLog(options);
+    const file = options.file ?? (generated?.file as string);
+    const bytes = statSync(file).size;
+    const dist = path.join(work, "dist");
+    await bundle(dist);
+    // Every contender reads from the page cache, as the issue's figures did.
+    warmPageCache(file);
+
+    const all = contenders(file, dist, options.workers);
+    const skipped = all
+      .filter((c) => c.peer && !hasCommand(c.peer.command))
+      .map((c) => skipNote(c.name, [c.peer as Peer]));
+    const present = all.filter((c) => !c.peer || hasCommand(c.peer.command));
+    const runs = new Map<string, ProcessRun[]>(present.map((c) => [c.name, []]));
+    for (let round = 1; round <= options.runs; round++) {
+      for (const contender of present) {
+        const run = await measureProcess(contender.command, contender.args, {
+          okExitCodes: contender.okExitCodes ?? [],
+        });
+        runs.get(contender.name)?.push(run);
+        log(`logs: ${contender.name} round ${round}/${options.runs}: ${run.seconds.toFixed(2)} s`);
+      }
+    }
+    const rows: Row[] = present.map((c) => {
+      const list = runs.get(c.name) ?? [];
+      const seconds = median(list.map((r) => r.seconds));
+      const cpu = list.map((r) => r.cpuSeconds).filter((v): v is number => v !== null);
+      return {
+        name: c.name,
+        runs: list,
+        seconds,
+        mbPerSecond: bytes / 1e6 / seconds,
+        peakRssMiB: Math.max(...list.map((r) => r.peakRssMiB)),
+        cpuSeconds: cpu.length > 0 ? median(cpu) : null,
+      };
+    });
+
+    const opsdeck = rows.find((r) => r.name.startsWith("opsdeck analyze (workers"));
+    const single = rows.find((r) => r.name === "opsdeck analyze (1 thread)");
+    const readline = rows.find((r) => r.name.startsWith("node readline"));
+    const notes: string[] = [];
+    if (opsdeck && generated) notes.push(resultCheck(opsdeck, generated.expected));
+    const ratio = opsdeck && readline ? opsdeck.mbPerSecond / readline.mbPerSecond : Number.NaN;
+    const rss = Math.max(opsdeck?.peakRssMiB ?? 0, single?.peakRssMiB ?? 0);
+    const lines = generated ? `, ${generated.expected.lines.toLocaleString("en-US")} lines` : "";
+    return {
+      id: "logs",
+      title: "Log analysis",
+      input: `${options.file ? `\`${options.file}\`` : `A generated syslog file (seed ${options.seed})`}: ${(bytes / 1e6).toFixed(0)} MB${lines}, from the page cache; median of ${options.runs} rounds, contenders alternating.`,
+      commands: [
+        ...present.map((c) => c.shown),
+        "# dist/ = esbuild bundles of bench/logs-analyze-child.ts, bench/logs-readline.ts and app/logs/scan-worker.ts",
+      ],
+      tables: [
+        {
+          columns: ["tool", "seconds", "MB/s", "vs readline", "peak RSS MiB", "CPU s", "MB per CPU-second"],
+          numeric: [1, 2, 3, 4, 5, 6],
+          rows: rows.map((r) => [
+            r.name,
+            fixed(r.seconds, 2),
+            fixed(r.mbPerSecond),
+            readline ? `${fixed(r.mbPerSecond / readline.mbPerSecond, 1)}×` : "–",
+            fixed(r.peakRssMiB),
+            fixed(r.cpuSeconds, 2),
+            r.cpuSeconds ? fixed(bytes / 1e6 / r.cpuSeconds) : "–",
+          ]),
+        },
+      ],
+      targets: [
+        target(
+          "log analysis throughput",
+          `≥ ${LOGS_TARGETS.mbPerSecond} MB/s`,
+          opsdeck ? `${fixed(opsdeck.mbPerSecond)} MB/s` : "–",
+          opsdeck ? opsdeck.mbPerSecond >= LOGS_TARGETS.mbPerSecond : null,
+        ),
+        target(
+          "log analysis vs readline loop",
+          `≥ ${LOGS_TARGETS.ratioToReadline}×`,
+          Number.isNaN(ratio) ? "–" : `${fixed(ratio, 2)}×`,
+          Number.isNaN(ratio) ? null : ratio >= LOGS_TARGETS.ratioToReadline,
+        ),
+        target(
+          "log analysis peak RSS",
+          `≤ ${LOGS_TARGETS.rssMiB} MiB`,
+          `${fixed(rss)} MiB`,
+          opsdeck ? rss <= LOGS_TARGETS.rssMiB : null,
+        ),
+      ],
+      skipped,
+      notes,
+      data: {
+        bytes,
+        seed: options.seed,
+        runs: options.runs,
+        rows: rows.map(({ runs: list, ...row }) => ({ ...row, seconds: list.map((r) => r.seconds) })),
+      },
+    };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** opsdeck's counts against what the generator wrote: a fast wrong answer is no result. */
+function resultCheck(opsdeck: Row, expected: GeneratedLogStats): string {
+  const analysis = JSON.parse(opsdeck.runs[0]?.stdout ?? "{}") as {
+    lines?: number;
+    levels?: { error?: number };
+    uniqueIps?: number;
+  };
+  const ok =
+    analysis.lines === expected.lines &&
+    analysis.levels?.error === expected.levels.error &&
+    analysis.uniqueIps === expected.uniqueIps;
+  if (!ok) {
+    throw new Error(
+      `opsdeck's analysis disagrees with the generator: lines ${analysis.lines}/${expected.lines}, errors ${analysis.levels?.error}/${expected.levels.error}, unique IPs ${analysis.uniqueIps}/${expected.uniqueIps}`,
+    );
+  }
+  return `Result check against the generator: lines ${expected.lines}, errors ${expected.levels.error}, unique IPs ${expected.uniqueIps} — exact.`;
 }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      size: { type: "string", default: "1g" },
-      seed: { type: "string", default: "42" },
+      size: { type: "string" },
+      seed: { type: "string" },
+      runs: { type: "string" },
       file: { type: "string" },
-      workers: { type: "string", default: "auto" },
-      keep: { type: "boolean", default: false },
-      json: { type: "string" },
+      workers: { type: "string" },
+      dir: { type: "string" },
+      quick: { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
     },
   });
-  const work = await mkdtemp(path.join(tmpdir(), "opsdeck-bench-logs-"));
-  const file = values.file ?? path.join(work, "syslog.log");
-  let expected: GeneratedLogStats | null = null;
-  try {
-    if (!values.file) {
-      const size = parseSize(values.size);
-      const started = performance.now();
-      expected = generateSyslogFile(file, {
-        bytes: size,
-        seed: Number(values.seed),
-        burstMinutes: [90, 91, 92, 400],
-      });
-      console.log(
-        `generated ${(expected.bytes / 1e6).toFixed(0)} MB, ${expected.lines} lines in ${((performance.now() - started) / 1000).toFixed(1)} s (seed ${values.seed})`,
-      );
-    }
-    const bytes = Number(spawnSync("stat", ["-c", "%s", file]).stdout.toString().trim());
-    const dist = await bundle(path.join(work, "dist"));
-    // Warm the page cache so every contender reads from memory, as the issue's figures did.
-    spawnSync("sh", ["-c", `cat "${file}" > /dev/null`]);
-
-    const results: Measurement[] = [];
-    const skipped: string[] = [];
-    const node = process.execPath;
-    const run = async (
-      name: string,
-      tool: string | null,
-      install: string,
-      command: string,
-      args: string[],
-    ) => {
-      if (tool && !hasCommand(tool)) {
-        skipped.push(`${name}: \`${tool}\` not installed (${install})`);
-        return;
-      }
-      const measurement = await measure(name, bytes, command, args);
-      results.push(measurement);
-      console.log(`${name}: ${measurement.seconds.toFixed(2)} s, ${measurement.mbPerSecond.toFixed(0)} MB/s`);
-    };
-    await run("rg -c ERROR (no mmap)", "rg", "apt-get install ripgrep", "rg", [
-      "--no-mmap",
-      "-c",
-      "ERROR",
-      file,
-    ]);
-    await run("grep -c ERROR", "grep", "apt-get install grep", "grep", ["-c", "ERROR", file]);
-    await run("mawk error types", "mawk", "apt-get install mawk", "mawk", [
-      '/ERROR/ { for (i = 1; i < NF; i++) if ($i == "ERROR:") { t[$(i + 1)]++; break } } END { for (k in t) print k, t[k] }',
-      file,
-    ]);
-    await run("node readline + unique IPs", null, "", node, [path.join(dist, "logs-readline.js"), file]);
-    await run(`opsdeck analyze (workers ${values.workers})`, null, "", node, [
-      path.join(dist, "logs-analyze-child.js"),
-      file,
-      values.workers,
-    ]);
-    await run("opsdeck analyze (1 thread)", null, "", node, [
-      path.join(dist, "logs-analyze-child.js"),
-      file,
-      "1",
-    ]);
-
-    console.log("\n| tool | seconds | MB/s | peak RSS MiB | CPU s |\n|---|---|---|---|---|");
-    for (const m of results) console.log(row(m));
-    for (const line of skipped) console.log(`skipped: ${line}`);
-
-    const opsdeck = results.find((m) => m.name.startsWith("opsdeck analyze (workers"));
-    const readline = results.find((m) => m.name.startsWith("node readline"));
-    if (opsdeck && readline) {
-      const ratio = opsdeck.mbPerSecond / readline.mbPerSecond;
-      const analysis = JSON.parse(opsdeck.output) as {
-        levels: { error: number };
-        uniqueIps: number;
-        lines: number;
-      };
-      console.log(`\nopsdeck vs readline: ${ratio.toFixed(1)}×`);
-      console.log(
-        `targets: ≥ ${TARGET_MB_PER_SECOND} MB/s ${opsdeck.mbPerSecond >= TARGET_MB_PER_SECOND ? "met" : "NOT met"}; ` +
-          `≥ ${TARGET_RATIO_TO_READLINE}× readline ${ratio >= TARGET_RATIO_TO_READLINE ? "met" : "NOT met"}; ` +
-          `RSS ≤ ${TARGET_RSS_MIB} MiB ${opsdeck.peakRssMiB !== null && opsdeck.peakRssMiB <= TARGET_RSS_MIB ? "met" : "NOT met"}`,
-      );
-      if (expected) {
-        const ok =
-          analysis.lines === expected.lines &&
-          analysis.levels.error === expected.levels.error &&
-          analysis.uniqueIps === expected.uniqueIps;
-        console.log(
-          `check against the generator: lines ${analysis.lines}/${expected.lines}, errors ${analysis.levels.error}/${expected.levels.error}, unique IPs ${analysis.uniqueIps}/${expected.uniqueIps} → ${ok ? "exact" : "MISMATCH"}`,
-        );
-        if (!ok) process.exitCode = 1;
-      }
-    }
-    if (values.json) {
-      await writeFile(values.json, `${JSON.stringify({ bytes, results, skipped }, null, 2)}\n`);
-    }
-  } finally {
-    if (values.keep) console.log(`kept ${work}`);
-    else rmSync(work, { recursive: true, force: true });
-  }
+  const defaults = logsDefaults(values.quick);
+  const report = await runLogsBench({
+    ...defaults,
+    ...(values.size ? { bytes: parseSize(values.size) } : {}),
+    ...(values.seed ? { seed: Number(values.seed) } : {}),
+    ...(values.runs ? { runs: Number(values.runs) } : {}),
+    ...(values.file ? { file: values.file } : {}),
+    ...(values.dir ? { dir: values.dir } : {}),
+    ...(values.workers ? { workers: values.workers === "auto" ? "auto" : Number(values.workers) } : {}),
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  printSuite(report, values.json);
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

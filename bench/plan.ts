@@ -1,51 +1,107 @@
 /**
- * How long `npm run plan` takes for a stack, end to end as a user runs it: a fresh Node process (tsx,
- * module loading, the program under the mock runtime, policies, plan.json). The target is under 5 s
- * for the dev stack.
+ * Offline plan benchmark (`npm run bench:plan`; part of `npm run bench`): how long `npm run plan`
+ * takes for a stack end to end as a user runs it, each run a fresh Node process (tsx, loading the
+ * Pulumi SDKs, the program under the mock runtime, the policy pack, writing plan.json).
  *
  *   npm run bench:plan [-- --stack dev --runs 10]
  */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { Command } from "commander";
+import { parseArgs } from "node:util";
+import { printSuite } from "./lib/cli";
+import { measureProcess } from "./lib/process";
+import { type SuiteReport, target } from "./lib/report";
+import { fixed, median } from "./lib/stats";
 
-const root = path.resolve(__dirname, "..");
-const options = new Command("bench:plan")
-  .option("--stack <name>", "stack to plan", "dev")
-  .option("--runs <n>", "fresh processes to time", (value) => Number.parseInt(value, 10), 10)
-  .parse(process.argv)
-  .opts<{ stack: string; runs: number }>();
+export const PLAN_TARGETS = { seconds: 5 } as const;
 
-const out = mkdtempSync(path.join(tmpdir(), "opsdeck-bench-plan-"));
-const timings: number[] = [];
-try {
-  for (let run = 0; run < options.runs; run++) {
-    const started = performance.now();
-    const result = spawnSync(
-      process.execPath,
-      ["--import", "tsx", "scripts/plan.ts", "--stack", options.stack, "--out", path.join(out, "plan.json")],
-      { cwd: root, encoding: "utf8" },
-    );
-    const elapsed = performance.now() - started;
-    if (result.status !== 0) throw new Error(`plan failed (exit ${result.status}): ${result.stderr}`);
-    timings.push(elapsed);
-  }
-} finally {
-  rmSync(out, { recursive: true, force: true });
+export interface PlanBenchOptions {
+  stack: string;
+  runs: number;
+  log?: (line: string) => void;
 }
 
-const sorted = [...timings].sort((a, b) => a - b);
-const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
-const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-console.log(`npm run plan -- --stack ${options.stack}: ${options.runs} fresh processes`);
-console.log(
-  `  min ${seconds(sorted[0] ?? Number.NaN)}  median ${seconds(at(0.5))}  max ${seconds(sorted.at(-1) ?? Number.NaN)}`,
-);
-console.log(`  target < 5 s: ${at(0.5) < 5000 ? "met" : "NOT met"} (median)`);
-console.log(
-  `  machine: ${cpus().length} cores, load average ${loadavg()
-    .map((l) => l.toFixed(2))
-    .join(" ")}, node ${process.version}`,
-);
+export function planDefaults(quick: boolean): PlanBenchOptions {
+  return { stack: "dev", runs: quick ? 3 : 10 };
+}
+
+export async function runPlanBench(options: PlanBenchOptions): Promise<SuiteReport> {
+  const root = path.resolve(__dirname, "..");
+  const out = await mkdtemp(path.join(tmpdir(), "opsdeck-bench-plan-"));
+  try {
+    const args = ["--import", "tsx", "scripts/plan.ts", "--stack", options.stack, "--out"];
+    const runs = [];
+    for (let i = 1; i <= options.runs; i++) {
+      const run = await measureProcess(process.execPath, [...args, path.join(out, "plan.json")], {
+        cwd: root,
+      });
+      runs.push(run);
+      options.log?.(`plan: run ${i}/${options.runs}: ${run.seconds.toFixed(2)} s`);
+    }
+    const seconds = runs.map((r) => r.seconds);
+    const mid = median(seconds);
+    const resources = /(\d+) resources?/.exec(runs[0]?.stdout ?? "")?.[1];
+    return {
+      id: "plan",
+      title: `Offline plan of the ${options.stack} stack`,
+      input: `\`scripts/plan.ts\` end to end in fresh Node processes: tsx, the Pulumi SDKs, the program under Pulumi's mock runtime in preview mode${resources ? ` (${resources} resources)` : ""}, the policy pack, text rendering and plan.json; ${options.runs} runs.`,
+      commands: [
+        `node --import tsx scripts/plan.ts --stack ${options.stack} --out plan.json   # = npm run plan`,
+      ],
+      tables: [
+        {
+          columns: ["runs", "min s", "median s", "max s", "peak RSS MiB"],
+          numeric: [0, 1, 2, 3, 4],
+          rows: [
+            [
+              String(runs.length),
+              fixed(Math.min(...seconds), 2),
+              fixed(mid, 2),
+              fixed(Math.max(...seconds), 2),
+              fixed(Math.max(...runs.map((r) => r.peakRssMiB))),
+            ],
+          ],
+        },
+      ],
+      targets: [
+        target(
+          `offline plan (${options.stack} stack)`,
+          `< ${PLAN_TARGETS.seconds} s`,
+          `${fixed(mid, 2)} s`,
+          mid < PLAN_TARGETS.seconds,
+        ),
+      ],
+      skipped: [],
+      notes: [],
+      data: { stack: options.stack, seconds },
+    };
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      stack: { type: "string" },
+      runs: { type: "string" },
+      quick: { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+    },
+  });
+  const report = await runPlanBench({
+    ...planDefaults(values.quick),
+    ...(values.stack ? { stack: values.stack } : {}),
+    ...(values.runs ? { runs: Number(values.runs) } : {}),
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  printSuite(report, values.json);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

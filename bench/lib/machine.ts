@@ -1,0 +1,62 @@
+import { readFileSync } from "node:fs";
+import { availableParallelism, cpus, loadavg, release, totalmem } from "node:os";
+
+export interface Machine {
+  cores: number;
+  model: string;
+  memoryGiB: number;
+  node: string;
+  kernel: string;
+  /** 1, 5 and 15 minute load averages when asked. */
+  loadAverage: [number, number, number];
+}
+
+function cpuModel(): string {
+  const fromNode = cpus()[0]?.model?.trim();
+  if (fromNode) return fromNode;
+  try {
+    return /model name\s*:\s*(.+)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1]?.trim() ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+export function describeMachine(): Machine {
+  const [one, five, fifteen] = loadavg() as [number, number, number];
+  return {
+    cores: availableParallelism(),
+    model: cpuModel(),
+    memoryGiB: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
+    node: process.version,
+    kernel: `Linux ${release()}`,
+    loadAverage: [one, five, fifteen],
+  };
+}
+
+export function formatLoad(load: readonly number[]): string {
+  return load.map((l) => l.toFixed(2)).join(" / ");
+}
+
+function cpuTimes(): { busy: number; total: number } {
+  const fields = (readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "")
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  const total = fields.reduce((sum, n) => sum + n, 0);
+  // idle + iowait
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+  return { busy: total - idle, total };
+}
+
+/**
+ * Share of the machine's CPU time that was busy over the next `ms` (0–1), from /proc/stat. Taken
+ * while the benchmark itself waits, it is the work of everything else: how quiet the machine is.
+ */
+export async function busyShare(ms = 1_000): Promise<number> {
+  const before = cpuTimes();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const after = cpuTimes();
+  const total = after.total - before.total;
+  return total > 0 ? (after.busy - before.busy) / total : 0;
+}
