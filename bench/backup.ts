@@ -72,7 +72,7 @@ function contenders(tree: string, runner: string): Contender[] {
     shown: `tar ${flags.join(" ")} out${ext} -C tree .`,
     async run(out) {
       const file = `${out}${ext}`;
-      const measured = await measureProcess("tar", [...flags, file, "-C", tree, "."]);
+      const measured = await measureProcess("tar", [...flags, file, "-C", tree, "."], { sampleTree: true });
       return { measured, outputBytes: (await fs.stat(file)).size };
     },
   });
@@ -82,7 +82,7 @@ function contenders(tree: string, runner: string): Contender[] {
     shown: `node dist/backup-run.js store tree ${compressor}${level ? ` ${level}` : ""}`,
     async run(out) {
       const args = [runner, out, tree, compressor, ...(level ? [String(level)] : [])];
-      const measured = await measureProcess(process.execPath, args);
+      const measured = await measureProcess(process.execPath, args, { sampleTree: true });
       return { measured, outputBytes: (JSON.parse(measured.stdout) as { size: number }).size };
     },
   });

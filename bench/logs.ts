@@ -46,7 +46,7 @@ export function logsDefaults(quick: boolean): LogsBenchOptions {
   return {
     bytes: quick ? 64 * 1024 ** 2 : 1024 ** 3,
     seed: 42,
-    runs: 3,
+    runs: quick ? 3 : 5,
     dir: path.join(tmpdir(), "opsdeck-bench"),
     workers: "auto",
   };

@@ -19,7 +19,7 @@ import { backupDefaults, runBackupBench } from "./backup";
 import { checksDefaults, runChecksBench } from "./checks";
 import { dashboardDefaults, runDashboardBench } from "./dashboard";
 import { lambdaDefaults, runLambdaBench } from "./dashboard-lambda";
-import { busyShare, describeMachine } from "./lib/machine";
+import { busyShare, cpuTimes, describeMachine, stealShare } from "./lib/machine";
 import { renderRun, replaceGenerated, type SuiteReport, skippedSuite } from "./lib/report";
 import { logsDefaults, runLogsBench } from "./logs";
 import { metricsDefaults, runMetricsBench } from "./metrics";
@@ -71,6 +71,8 @@ const SUITES: SuiteEntry[] = [
 
 /** Above this share of CPU busy with other work just before a suite, its figures get a warning. */
 const BUSY_WARNING = 0.1;
+/** Above this share of CPU time taken by the hypervisor during a suite, its figures get a warning. */
+const STEAL_WARNING = 0.02;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -102,6 +104,7 @@ async function main(): Promise<void> {
     const busy = await busyShare();
     log(`— ${suite.title} (CPU busy with other work: ${Math.round(busy * 100)}%)`);
     let report: SuiteReport;
+    const before = cpuTimes();
     try {
       report = await suite.run(values.quick, values.dir, log);
     } catch (error) {
@@ -113,6 +116,12 @@ async function main(): Promise<void> {
     if (busy > BUSY_WARNING) {
       report.notes.push(
         `Caution: ${Math.round(busy * 100)}% of the CPU was busy with other work just before this suite; its figures are noisy.`,
+      );
+    }
+    const steal = stealShare(before, cpuTimes());
+    if (steal > STEAL_WARNING) {
+      report.notes.push(
+        `Caution: the hypervisor took ${Math.round(steal * 100)}% of the CPU time during this suite (steal); its figures are noisy.`,
       );
     }
     reports.push(report);

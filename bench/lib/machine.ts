@@ -37,16 +37,30 @@ export function formatLoad(load: readonly number[]): string {
   return load.map((l) => l.toFixed(2)).join(" / ");
 }
 
-function cpuTimes(): { busy: number; total: number } {
+/** Cumulative CPU time of the whole machine from /proc/stat, in clock ticks. */
+export interface CpuTimes {
+  busy: number;
+  /** Time the hypervisor ran something else while this machine wanted the CPU. */
+  steal: number;
+  total: number;
+}
+
+export function cpuTimes(): CpuTimes {
   const fields = (readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "")
     .trim()
     .split(/\s+/)
     .slice(1)
     .map(Number);
   const total = fields.reduce((sum, n) => sum + n, 0);
-  // idle + iowait
+  // user nice system idle iowait irq softirq steal …
   const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
-  return { busy: total - idle, total };
+  return { busy: total - idle, steal: fields[7] ?? 0, total };
+}
+
+/** Share of the CPU time between two readings that was stolen by the hypervisor (0–1). */
+export function stealShare(before: CpuTimes, after: CpuTimes): number {
+  const total = after.total - before.total;
+  return total > 0 ? (after.steal - before.steal) / total : 0;
 }
 
 /**

@@ -10,7 +10,7 @@ export interface ProcessRun {
   seconds: number;
   /** Largest resident set of any single process of the run (GNU time's maximum RSS), MiB. */
   peakRssMiB: number;
-  /** Largest sampled sum of the resident sets of the whole process tree (every 50 ms), MiB. */
+  /** Largest sampled sum of the resident sets of the process tree (with `sampleTree`), else peakRssMiB. */
   treeRssMiB: number;
   /** User + system CPU of the process and its children, or null without GNU time. */
   cpuSeconds: number | null;
@@ -78,13 +78,18 @@ export interface MeasureOptions {
   env?: NodeJS.ProcessEnv;
   /** Exit codes that are not failures (grep -c exits 1 when nothing matched). */
   okExitCodes?: readonly number[];
+  /**
+   * Sample the resident sets of the whole process tree every 50 ms (a pipeline's compressor).
+   * Off by default: the sampling reads all of /proc and takes CPU from the measured run.
+   */
+  sampleTree?: boolean;
 }
 
 /**
  * Runs `command` to completion, timing it and taking its peak memory from the OS: GNU time
  * (`/usr/bin/time -v`, written to a file so the command's own stderr stays clean) for the
- * largest single process and CPU time, and /proc samples of the whole process tree (a pipeline's
- * compressor included). Without GNU time the /proc samples give both figures.
+ * largest single process and CPU time, and on request /proc samples of the whole process tree (a
+ * pipeline's compressor included). Without GNU time, /proc samples of the process's VmHWM.
  */
 export async function measureProcess(
   command: string,
@@ -116,15 +121,15 @@ export async function measureProcess(
     let ownPeakMiB = 0;
     const sample = () => {
       if (!child.pid) return;
-      treePeakKiB = Math.max(treePeakKiB, treeRssKiB(child.pid));
+      if (options.sampleTree) treePeakKiB = Math.max(treePeakKiB, treeRssKiB(child.pid));
       if (!useTime) ownPeakMiB = Math.max(ownPeakMiB, peakRssOfPid(child.pid));
     };
-    const poll = setInterval(sample, 50);
+    const poll = options.sampleTree || !useTime ? setInterval(sample, 50) : undefined;
     const code = await new Promise<number | null>((resolve, reject) => {
       child.once("error", reject);
       child.once("close", resolve);
     });
-    clearInterval(poll);
+    if (poll) clearInterval(poll);
     const seconds = (performance.now() - started) / 1000;
     if (code !== 0 && !(code !== null && options.okExitCodes?.includes(code))) {
       throw new Error(`${command} ${args.join(" ")} failed (exit ${code}): ${stderr.trim().slice(-2000)}`);
