@@ -19,7 +19,7 @@ import { backupDefaults, runBackupBench } from "./backup";
 import { checksDefaults, runChecksBench } from "./checks";
 import { dashboardDefaults, runDashboardBench } from "./dashboard";
 import { lambdaDefaults, runLambdaBench } from "./dashboard-lambda";
-import { busyShare, cpuTimes, describeMachine, stealShare } from "./lib/machine";
+import { busyShare, calibrate, cpuTimes, describeMachine, stealShare } from "./lib/machine";
 import { renderRun, replaceGenerated, type SuiteReport, skippedSuite } from "./lib/report";
 import { logsDefaults, runLogsBench } from "./logs";
 import { metricsDefaults, runMetricsBench } from "./metrics";
@@ -94,8 +94,9 @@ async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const startedAt = new Date();
   const machine = describeMachine();
+  const calibrationAtStart = calibrate();
   log(
-    `machine: ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, load ${machine.loadAverage.join(" ")}`,
+    `machine: ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, load ${machine.loadAverage.join(" ")}, calibration ${Math.round(calibrationAtStart)} ms`,
   );
 
   const reports: SuiteReport[] = [];
@@ -135,6 +136,7 @@ async function main(): Promise<void> {
     durationSeconds: (Date.now() - startedAt.getTime()) / 1000,
     machine,
     loadAtEnd: loadavg(),
+    calibrationMs: [calibrationAtStart, calibrate()],
     suites: reports,
   });
   const existing = existsSync(values.out) ? readFileSync(values.out, "utf8") : undefined;

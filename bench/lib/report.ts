@@ -42,6 +42,8 @@ export interface RunReport {
   durationSeconds: number;
   machine: Machine;
   loadAtEnd: readonly number[];
+  /** `calibrate()` at the start and at the end of the run, ms. */
+  calibrationMs: readonly [number, number];
   suites: SuiteReport[];
 }
 
@@ -111,6 +113,7 @@ export function renderRun(run: RunReport): string {
       `- machine: ${m.cores} cores (${m.model}), ${m.memoryGiB} GiB memory, ${m.kernel}`,
       `- Node ${m.node}`,
       `- load average (1 / 5 / 15 min) at start: ${formatLoad(m.loadAverage)}; at end: ${formatLoad(run.loadAtEnd)}`,
+      `- CPU calibration (a fixed single-threaded JS workload, lower is faster; compare runs with it): ${run.calibrationMs.map((ms) => `${Math.round(ms)} ms`).join(" at start, ")} at end`,
       `- medians of several runs; MB = 10^6 bytes; peak RSS from the OS (GNU time / /proc), never from inside the process`,
     ].join("\n"),
     `### Targets: ${targets.length - missed - unmeasured} met, ${missed} missed, ${unmeasured} not measured`,

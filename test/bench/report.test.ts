@@ -73,12 +73,14 @@ describe("benchmark report", () => {
         loadAverage: [0.1, 0.2, 0.3],
       },
       loadAtEnd: [1, 1, 1],
+      calibrationMs: [280, 310],
       suites: [suite],
     });
 
     expect(text).toContain("2 cores (AMD EPYC), 23.5 GiB memory");
     expect(text).toContain("Node v20.20.2");
     expect(text).toContain("at start: 0.10 / 0.20 / 0.30");
+    expect(text).toContain("lower is faster; compare runs with it): 280 ms at start, 310 ms at end");
     expect(text).toContain("### Targets: 1 met, 1 missed, 0 not measured");
   });
 
