@@ -5,17 +5,15 @@ import { readCheckHistory } from "../../app/history/read";
 import type { Viewer } from "../auth-types";
 import type { Snapshot } from "../cache/snapshot";
 import { type CachedBody, cachedBody, respondCached } from "../http/cached-response";
-import { currentSnapshot, HTML, JSON_TYPE, viewerHeaders } from "../http/content";
+import { currentSnapshot, JSON_TYPE, viewerHeaders } from "../http/content";
 import type { DashboardEnv } from "../http/env";
 import { parseQuery } from "../http/query";
 import type { DashboardState } from "../state";
 import type { RecentHistory } from "../status/history-cache";
 import type { CheckView } from "../status/view-model";
 import { checkMain } from "../views/check-page";
-import { timestamp } from "../views/format";
-import { html, toText } from "../views/html";
-import { page } from "../views/layout";
 import type { RouteDeps } from "./deps";
+import { pageBodies } from "./page-bodies";
 import { viewOf } from "./status";
 
 /** The longest range one history request may ask for (a week of minutely results is ~1.5 MB). */
@@ -65,18 +63,16 @@ function checkBodies(
       (i) => i.subject === `check:${check.id}`,
     );
     const headers = viewerHeaders(deps.securityHeaders, viewer);
-    const main = checkMain(check, history.value.entries, incidents, view.generatedAt);
-    const fragment = cachedBody(toText(main), HTML, headers);
-    const full = page({
-      title: `${check.name} · ${deps.settings.title}`,
-      site: deps.settings.title,
+    const id = encodeURIComponent(check.id);
+    return pageBodies(deps, {
+      title: check.name,
       section: "status",
-      main,
-      fragment: { url: `/fragment/checks/${encodeURIComponent(check.id)}`, etag: fragment.etag },
-      refreshSeconds: deps.settings.refreshSeconds,
-      footer: html`Generated ${timestamp(view.generatedAt)} · <a href="/api/checks/${encodeURIComponent(check.id)}/history">JSON</a>`,
+      main: checkMain(check, history.value.entries, incidents, view.generatedAt),
+      fragmentUrl: `/fragment/checks/${id}`,
+      jsonUrl: `/api/checks/${id}/history`,
+      generatedAt: view.generatedAt,
+      headers,
     });
-    return { page: cachedBody(toText(full), HTML, headers), fragment };
   });
 }
 

@@ -2,14 +2,12 @@ import { type Context, Hono } from "hono";
 import type { Snapshot } from "../cache/snapshot";
 import { fleetView } from "../fleet/model";
 import { type CachedBody, cachedBody, respondCached } from "../http/cached-response";
-import { fromSnapshot, HTML, JSON_TYPE, viewerHeaders } from "../http/content";
+import { fromSnapshot, JSON_TYPE, viewerHeaders } from "../http/content";
 import type { DashboardEnv } from "../http/env";
 import type { DashboardState } from "../state";
 import { fleetMain } from "../views/fleet-page";
-import { timestamp } from "../views/format";
-import { html, toText } from "../views/html";
-import { page } from "../views/layout";
 import type { RouteDeps } from "./deps";
+import { pageBodies } from "./page-bodies";
 
 function fleetBodies(
   snapshot: Snapshot<DashboardState>,
@@ -18,20 +16,16 @@ function fleetBodies(
   return snapshot.memo("fleet", () => {
     const view = fleetView(snapshot.value);
     const headers = viewerHeaders(deps.securityHeaders, "operator");
-    const main = fleetMain(view);
-    const fragment = cachedBody(toText(main), HTML, headers);
-    const full = page({
-      title: `Fleet · ${deps.settings.title}`,
-      site: deps.settings.title,
-      section: "fleet",
-      main,
-      fragment: { url: "/fragment/fleet", etag: fragment.etag },
-      refreshSeconds: deps.settings.refreshSeconds,
-      footer: html`Generated ${timestamp(view.generatedAt)} · <a href="/api/hosts">JSON</a>`,
-    });
     return {
-      page: cachedBody(toText(full), HTML, headers),
-      fragment,
+      ...pageBodies(deps, {
+        title: "Fleet",
+        section: "fleet",
+        main: fleetMain(view),
+        fragmentUrl: "/fragment/fleet",
+        jsonUrl: "/api/hosts",
+        generatedAt: view.generatedAt,
+        headers,
+      }),
       json: cachedBody(JSON.stringify(view), JSON_TYPE, headers),
     };
   });

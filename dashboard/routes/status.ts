@@ -2,15 +2,13 @@ import { type Context, Hono } from "hono";
 import type { Viewer } from "../auth-types";
 import type { Snapshot } from "../cache/snapshot";
 import { type CachedBody, cachedBody, respondCached } from "../http/cached-response";
-import { fromSnapshot, HTML, JSON_TYPE, viewerHeaders } from "../http/content";
+import { fromSnapshot, JSON_TYPE, viewerHeaders } from "../http/content";
 import type { DashboardEnv } from "../http/env";
 import type { DashboardState } from "../state";
 import { type StatusView, statusView } from "../status/view-model";
-import { timestamp } from "../views/format";
-import { html, toText } from "../views/html";
-import { page } from "../views/layout";
 import { statusMain } from "../views/status-page";
 import type { RouteDeps } from "./deps";
+import { pageBodies } from "./page-bodies";
 
 interface StatusBodies {
   page: CachedBody;
@@ -28,20 +26,16 @@ function statusBodies(snapshot: Snapshot<DashboardState>, viewer: Viewer, deps: 
   return snapshot.memo(`status:${viewer}`, () => {
     const view = viewOf(snapshot, viewer);
     const headers = viewerHeaders(deps.securityHeaders, viewer);
-    const main = statusMain(view);
-    const fragment = cachedBody(toText(main), HTML, headers);
-    const full = page({
-      title: deps.settings.title,
-      site: deps.settings.title,
-      section: "status",
-      main,
-      fragment: { url: "/fragment/status", etag: fragment.etag },
-      refreshSeconds: deps.settings.refreshSeconds,
-      footer: html`Generated ${timestamp(view.generatedAt)} · <a href="/api/status">JSON</a>`,
-    });
     return {
-      page: cachedBody(toText(full), HTML, headers),
-      fragment,
+      ...pageBodies(deps, {
+        title: null,
+        section: "status",
+        main: statusMain(view),
+        fragmentUrl: "/fragment/status",
+        jsonUrl: "/api/status",
+        generatedAt: view.generatedAt,
+        headers,
+      }),
       json: cachedBody(JSON.stringify(view), JSON_TYPE, headers),
     };
   });
