@@ -17,7 +17,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
 import { ensureMixedTree } from "./backup-tree";
-import { printSuite } from "./lib/cli";
+import { numberFlags, printSuite, runMain } from "./lib/cli";
 import { hasCommand, PEERS, type Peer, skipNote } from "./lib/peers";
 import { measureProcess, type ProcessRun } from "./lib/process";
 import { type SuiteReport, target } from "./lib/report";
@@ -240,18 +240,12 @@ async function main(): Promise<void> {
   const report = await runBackupBench({
     ...backupDefaults(values.quick),
     ...(values.size ? { bytes: parseSize(values.size) } : {}),
-    ...(values.seed ? { seed: Number(values.seed) } : {}),
+    ...numberFlags(values, { seed: "any", runs: "positive" }),
     ...(values.dir ? { dir: values.dir } : {}),
-    ...(values.runs ? { runs: Number(values.runs) } : {}),
     ...(values.only ? { only: values.only.split(",").map((s) => s.trim()) } : {}),
     log: (line) => process.stderr.write(`${line}\n`),
   });
   printSuite(report, values.json);
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  });
-}
+if (require.main === module) runMain(main);

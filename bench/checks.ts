@@ -12,7 +12,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { type CheckConfig, CheckRunner, checkDefaultsSchema, checkSchema } from "../app/checks";
 import { listSchedule, planAnswers } from "./checks-plan";
-import { printSuite } from "./lib/cli";
+import { numberFlags, printSuite, runMain } from "./lib/cli";
 import { type SuiteReport, target } from "./lib/report";
 import { fixed, median } from "./lib/stats";
 
@@ -160,23 +160,24 @@ async function main(): Promise<void> {
     },
   });
   const defaults = checksDefaults(values.quick);
-  const checks = values.checks ? Number(values.checks) : defaults.checks;
+  const flags = numberFlags(values, {
+    checks: "positive",
+    concurrency: "positive",
+    seed: "any",
+    runs: "positive",
+    "sequential-checks": "positive",
+  });
+  const checks = flags.checks ?? defaults.checks;
   const report = await runChecksBench({
     ...defaults,
     checks,
-    sequentialChecks: Math.min(checks, defaults.sequentialChecks),
-    ...(values.concurrency ? { concurrency: Number(values.concurrency) } : {}),
-    ...(values.seed ? { seed: Number(values.seed) } : {}),
-    ...(values.runs ? { runs: Number(values.runs) } : {}),
-    ...(values["sequential-checks"] ? { sequentialChecks: Number(values["sequential-checks"]) } : {}),
+    sequentialChecks: flags["sequential-checks"] ?? Math.min(checks, defaults.sequentialChecks),
+    ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
+    ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+    ...(flags.runs ? { runs: flags.runs } : {}),
     log: (line) => process.stderr.write(`${line}\n`),
   });
   printSuite(report, values.json);
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+if (require.main === module) runMain(main);

@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { buildBundles } from "../scripts/build";
-import { printSuite } from "./lib/cli";
+import { numberFlags, printSuite, runMain } from "./lib/cli";
 import { type SuiteReport, target } from "./lib/report";
 import { fixed, grouped, median, quantile } from "./lib/stats";
 
@@ -168,15 +168,10 @@ async function main(): Promise<void> {
   });
   const report = await runLambdaBench({
     ...lambdaDefaults(values.quick),
-    ...(values.runs ? { runs: Number(values.runs) } : {}),
+    ...numberFlags(values, { runs: "positive" }),
     log: (line) => process.stderr.write(`${line}\n`),
   });
   printSuite(report, values.json);
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+if (require.main === module) runMain(main);

@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { startBenchDashboard, startPlainServer } from "./dashboard-fixture";
-import { printSuite } from "./lib/cli";
+import { numberFlag, numberFlags, printSuite, runMain } from "./lib/cli";
 import { compareHttp, type HttpCell } from "./lib/http-compare";
 import { hasCommand, PEERS, skipNote } from "./lib/peers";
 import { type SuiteReport, skippedSuite, type TargetResult, target } from "./lib/report";
@@ -176,19 +176,18 @@ async function main(): Promise<void> {
   });
   const report = await runDashboardBench({
     ...dashboardDefaults(values.quick),
-    ...(values.seconds ? { seconds: Number(values.seconds) } : {}),
-    ...(values.rounds ? { rounds: Number(values.rounds) } : {}),
-    ...(values.connections ? { connections: values.connections.split(",").map(Number) } : {}),
-    ...(values.threads ? { threads: Number(values.threads) } : {}),
-    ...(values.checks ? { checks: Number(values.checks) } : {}),
+    ...numberFlags(values, {
+      seconds: "positive",
+      rounds: "positive",
+      threads: "positive",
+      checks: "positive",
+    }),
+    ...(values.connections
+      ? { connections: values.connections.split(",").map((n) => numberFlag(n, "connections", "positive")) }
+      : {}),
     log: (line) => process.stderr.write(`${line}\n`),
   });
   printSuite(report, values.json);
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+if (require.main === module) runMain(main);

@@ -9,7 +9,7 @@
 import { parseArgs } from "node:util";
 import { startBenchDashboard } from "./dashboard-fixture";
 import { BENCH_TOKEN } from "./dashboard-seed";
-import { printSuite } from "./lib/cli";
+import { numberFlags, printSuite, runMain } from "./lib/cli";
 import { compareHttp, type HttpCell } from "./lib/http-compare";
 import { hasCommand, PEERS, type Peer, skipNote } from "./lib/peers";
 import { type SuiteReport, skippedSuite, target } from "./lib/report";
@@ -147,19 +147,16 @@ async function main(): Promise<void> {
   });
   const report = await runMetricsBench({
     ...metricsDefaults(values.quick),
-    ...(values.seconds ? { seconds: Number(values.seconds) } : {}),
-    ...(values.rounds ? { rounds: Number(values.rounds) } : {}),
-    ...(values.connections ? { connections: Number(values.connections) } : {}),
-    ...(values.threads ? { threads: Number(values.threads) } : {}),
-    ...(values.checks ? { checks: Number(values.checks) } : {}),
+    ...numberFlags(values, {
+      seconds: "positive",
+      rounds: "positive",
+      connections: "positive",
+      threads: "positive",
+      checks: "positive",
+    }),
     log: (line) => process.stderr.write(`${line}\n`),
   });
   printSuite(report, values.json);
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+if (require.main === module) runMain(main);

@@ -9,7 +9,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { printSuite } from "./lib/cli";
+import { numberFlags, printSuite, runMain } from "./lib/cli";
 import { measureProcess } from "./lib/process";
 import { type SuiteReport, target } from "./lib/report";
 import { fixed, median } from "./lib/stats";
@@ -93,15 +93,10 @@ async function main(): Promise<void> {
   const report = await runPlanBench({
     ...planDefaults(values.quick),
     ...(values.stack ? { stack: values.stack } : {}),
-    ...(values.runs ? { runs: Number(values.runs) } : {}),
+    ...numberFlags(values, { runs: "positive" }),
     log: (line) => process.stderr.write(`${line}\n`),
   });
   printSuite(report, values.json);
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  });
-}
+if (require.main === module) runMain(main);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { numberFlag, numberFlags } from "../../bench/lib/cli";
 import { hasCommand, PEERS, skipNote } from "../../bench/lib/peers";
 import { parseGnuTime } from "../../bench/lib/process";
 import { formatSize, parseSize } from "../../bench/lib/size";
@@ -107,5 +108,26 @@ describe("sizes and statistics", () => {
     expect(median([4, 1, 3, 2])).toBe(2.5);
     expect(Number.isNaN(median([]))).toBe(true);
     expect(quantile([5, 1, 4, 2, 3], 0.9)).toBe(5);
+  });
+});
+
+describe("numeric bench flags", () => {
+  it("parses the flags given and leaves absent ones out", () => {
+    expect(
+      numberFlags({ runs: "5", seed: "0" }, { runs: "positive", seed: "any", seconds: "positive" }),
+    ).toEqual({
+      runs: 5,
+      seed: 0,
+    });
+  });
+
+  it("names the flag and the value it could not use", () => {
+    expect(() => numberFlags({ runs: "five" }, { runs: "positive" })).toThrow(
+      '--runs: expected a positive number, got "five"',
+    );
+    expect(() => numberFlag("0", "seconds", "positive")).toThrow(
+      '--seconds: expected a positive number, got "0"',
+    );
+    expect(() => numberFlag(" ", "seed", "any")).toThrow('--seed: expected a number, got " "');
   });
 });
