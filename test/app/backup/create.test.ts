@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   type BackupEvent,
   type BackupProgress,
@@ -14,33 +14,15 @@ import {
   SourceError,
   verifyBackup,
 } from "../../../app/backup";
-import { LocalStore, readAll, S3Store, type Store } from "../../../app/storage";
-import { type LocalS3, startLocalS3 } from "../../support/s3-server";
-import { useTempDirs } from "../../support/temp-dir";
+import { LocalStore, readAll } from "../../../app/storage";
+import { useStoreBackends } from "../../support/store-backends";
 import { noise, readTree, writeTree } from "./helpers";
 
 const run = promisify(execFile);
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3();
-});
-afterAll(async () => {
-  await s3?.close();
-});
-
-const tempDir = useTempDirs("opsdeck-backup");
+// 5 MiB parts (S3's minimum) so a few MiB of input already makes a multipart upload.
+const { backends, tempDir } = useStoreBackends("opsdeck-backup", { partSize: 5 * 1024 * 1024 });
 const clock = (iso: string) => () => new Date(iso);
-
-const backends: Array<[string, () => Promise<Store>]> = [
-  ["LocalStore", async () => new LocalStore(await tempDir())],
-  [
-    "S3Store",
-    // 5 MiB parts (S3's minimum) so a few MiB of input already makes a multipart upload.
-    async () =>
-      new S3Store({ bucket: await s3.createBucket(), client: s3.client, partSize: 5 * 1024 * 1024 }),
-  ],
-];
 
 /** A small server-like tree: config, a log, a binary, a symlink, an empty folder. */
 async function serverTree(): Promise<string> {

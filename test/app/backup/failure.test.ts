@@ -2,32 +2,15 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import { createInterface } from "node:readline";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { BackupError, createBackup, listBackups, readBackupStates } from "../../../app/backup";
-import { LocalStore, type PutOptions, S3Store, type Store } from "../../../app/storage";
-import { type LocalS3, startLocalS3 } from "../../support/s3-server";
-import { useTempDirs } from "../../support/temp-dir";
+import { type LocalStore, type PutOptions, S3Store, type Store } from "../../../app/storage";
+import { useStoreBackends } from "../../support/store-backends";
 import { collect, enospc, FailingWriteStore, noise, tinyDiskStore, writeTree } from "./helpers";
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3();
-});
-afterAll(async () => {
-  await s3?.close();
-});
-
-const tempDir = useTempDirs("opsdeck-backup-fail");
+// 5 MiB parts (S3's minimum) so a few MiB of input already makes a multipart upload.
+const { backends, tempDir, s3 } = useStoreBackends("opsdeck-backup-fail", { partSize: 5 * 1024 * 1024 });
 const now = () => new Date("2026-11-21T05:00:00Z");
-
-const backends: Array<[string, () => Promise<Store>]> = [
-  ["LocalStore", async () => new LocalStore(await tempDir())],
-  [
-    "S3Store",
-    async () =>
-      new S3Store({ bucket: await s3.createBucket(), client: s3.client, partSize: 5 * 1024 * 1024 }),
-  ],
-];
 
 /** Incompressible input, so archive bytes track input bytes and a fault lands mid-upload. */
 async function bigTree(mebibytes: number): Promise<string> {
@@ -147,7 +130,7 @@ describe.each(backends)("a failing backup with %s", (_name, makeStore) => {
     const source = await bigTree(24);
     const target =
       store instanceof S3Store
-        ? ["s3", s3.endpoint, store.location.replace(/^s3:\/\/|\/$/g, "")]
+        ? ["s3", s3().endpoint, store.location.replace(/^s3:\/\/|\/$/g, "")]
         : [(store as LocalStore).root];
     const child = spawn(
       process.execPath,

@@ -1,6 +1,6 @@
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   BackupNotFoundError,
   type BackupRecord,
@@ -8,26 +8,12 @@ import {
   RestoreError,
   restoreBackup,
 } from "../../../app/backup";
-import { LocalStore, readAll, S3Store, type Store } from "../../../app/storage";
+import { LocalStore, readAll, type Store } from "../../../app/storage";
 import { type CraftedEntry, storeCraftedBackup } from "../../fixtures/backup/crafted-archive";
-import { type LocalS3, startLocalS3 } from "../../support/s3-server";
-import { useTempDirs } from "../../support/temp-dir";
+import { useStoreBackends } from "../../support/store-backends";
 import { noise, readTree, writeTree } from "./helpers";
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3();
-});
-afterAll(async () => {
-  await s3?.close();
-});
-
-const tempDir = useTempDirs("opsdeck-backup-restore");
-
-const backends: Array<[string, () => Promise<Store>]> = [
-  ["LocalStore", async () => new LocalStore(await tempDir())],
-  ["S3Store", async () => new S3Store({ bucket: await s3.createBucket(), client: s3.client })],
-];
+const { backends, tempDir } = useStoreBackends("opsdeck-backup-restore");
 
 interface Backed {
   store: Store;

@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   type BackupRecord,
   createBackup,
@@ -8,25 +8,11 @@ import {
   verifyBackup,
 } from "../../../app/backup";
 import { compareEntries } from "../../../app/backup/verify";
-import { LocalStore, readAll, S3Store, type Store } from "../../../app/storage";
-import { type LocalS3, startLocalS3 } from "../../support/s3-server";
-import { useTempDirs } from "../../support/temp-dir";
+import { LocalStore, readAll, type Store } from "../../../app/storage";
+import { useStoreBackends } from "../../support/store-backends";
 import { noise, writeTree } from "./helpers";
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3();
-});
-afterAll(async () => {
-  await s3?.close();
-});
-
-const tempDir = useTempDirs("opsdeck-backup-verify");
-
-const backends: Array<[string, () => Promise<Store>]> = [
-  ["LocalStore", async () => new LocalStore(await tempDir())],
-  ["S3Store", async () => new S3Store({ bucket: await s3.createBucket(), client: s3.client })],
-];
+const { backends, tempDir } = useStoreBackends("opsdeck-backup-verify");
 
 async function backedUp(store: Store): Promise<BackupRecord> {
   const root = await tempDir();

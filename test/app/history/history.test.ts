@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { CheckResult, CheckStatus } from "../../../app/checks";
 import {
   compactHistory,
@@ -12,9 +12,8 @@ import {
   responseTimes,
   writeRound,
 } from "../../../app/history";
-import { LocalStore, S3Store, type Store } from "../../../app/storage";
-import { type LocalS3, startLocalS3 } from "../../support/s3-server";
-import { useTempDirs } from "../../support/temp-dir";
+import { LocalStore, type Store } from "../../../app/storage";
+import { useStoreBackends } from "../../support/store-backends";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -80,21 +79,7 @@ function countingStore(inner: Store): Store & { gets: number; lists: number } {
   return counter;
 }
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3();
-});
-afterAll(async () => {
-  await s3?.close();
-});
-const tempDir = useTempDirs("opsdeck-history");
-const backends: Array<[string, () => Promise<Store>]> = [
-  ["LocalStore", async () => new LocalStore(await tempDir())],
-  [
-    "S3Store",
-    async () => new S3Store({ bucket: await s3.createBucket(), prefix: "opsdeck", client: s3.client }),
-  ],
-];
+const { backends, tempDir } = useStoreBackends("opsdeck-history", { prefix: "opsdeck" });
 
 const t0 = new Date("2026-11-20T10:00:00Z");
 

@@ -1,18 +1,16 @@
 import { readdir } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { type S3Client, S3ServiceException } from "@aws-sdk/client-s3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   createS3Client,
   LocalStore,
   readAll,
   S3Store,
-  type Store,
   StoreError,
   StoreNotFoundError,
 } from "../../../app/storage";
-import { type LocalS3, startLocalS3 } from "../../support/s3-server";
-import { useTempDirs } from "../../support/temp-dir";
+import { useStoreBackends } from "../../support/store-backends";
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -32,22 +30,7 @@ function failingSource(chunks: Buffer[]): Readable {
   });
 }
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3();
-});
-afterAll(async () => {
-  await s3?.close();
-});
-
-const tempDir = useTempDirs("opsdeck-store");
-const backends: Array<[string, () => Promise<Store>]> = [
-  ["LocalStore", async () => new LocalStore(await tempDir())],
-  [
-    "S3Store",
-    async () => new S3Store({ bucket: await s3.createBucket(), prefix: "opsdeck", client: s3.client }),
-  ],
-];
+const { backends, tempDir, s3 } = useStoreBackends("opsdeck-store", { prefix: "opsdeck" });
 
 describe.each(backends)("%s", (_name, makeStore) => {
   it("round-trips an object with its metadata", async () => {
@@ -199,9 +182,9 @@ describe("S3Store under a prefix-scoped IAM role", () => {
   }
 
   it("treats a 403 on a key that a listing shows is absent as missing", async () => {
-    const bucket = await s3.createBucket();
+    const bucket = await s3().createBucket();
     const client = createS3Client({
-      endpoint: s3.endpoint,
+      endpoint: s3().endpoint,
       credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
     });
     denyReads(client, new Set(["opsdeck/hosts/web01.alerts.json"]));
@@ -213,10 +196,10 @@ describe("S3Store under a prefix-scoped IAM role", () => {
   });
 
   it("keeps a 403 on an existing key as an error", async () => {
-    const bucket = await s3.createBucket();
-    await new S3Store({ bucket, prefix: "opsdeck", client: s3.client }).put("hosts/web02.json", "{}");
+    const bucket = await s3().createBucket();
+    await new S3Store({ bucket, prefix: "opsdeck", client: s3().client }).put("hosts/web02.json", "{}");
     const client = createS3Client({
-      endpoint: s3.endpoint,
+      endpoint: s3().endpoint,
       credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
     });
     denyReads(client, new Set(["opsdeck/hosts/web02.json"]));
