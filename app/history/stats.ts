@@ -16,9 +16,8 @@ export interface DayStats {
   bytes?: number;
 }
 
-/** Pure aggregation; `entries` may be in any order. */
-export function statsOf(day: string, entries: readonly HistoryEntry[]): DayStats {
-  const stats: DayStats = {
+function emptyStats(day: string): DayStats {
+  return {
     day,
     total: 0,
     up: 0,
@@ -29,6 +28,11 @@ export function statsOf(day: string, entries: readonly HistoryEntry[]): DayStats
     p95Ms: null,
     maxMs: null,
   };
+}
+
+/** Pure aggregation; `entries` may be in any order. */
+export function statsOf(day: string, entries: readonly HistoryEntry[]): DayStats {
+  const stats = emptyStats(day);
   const durations: number[] = [];
   for (const e of entries) {
     stats.total++;
@@ -47,17 +51,7 @@ export function statsOf(day: string, entries: readonly HistoryEntry[]): DayStats
 
 /** Sums counts across days (latency fields are not additive and are left null). */
 export function sumStats(label: string, days: readonly DayStats[]): DayStats {
-  const out: DayStats = {
-    day: label,
-    total: 0,
-    up: 0,
-    degraded: 0,
-    down: 0,
-    maintenance: 0,
-    avgMs: null,
-    p95Ms: null,
-    maxMs: null,
-  };
+  const out = emptyStats(label);
   for (const d of days) {
     out.total += d.total;
     out.up += d.up;
