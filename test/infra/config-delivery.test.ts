@@ -1,35 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../../app/lib/validation";
-import { type ConfigSource, loadConfig } from "../../infra/config";
+import { loadConfig } from "../../infra/config";
 import { resolveOutput } from "../support/pulumi-mocks";
-
-function source(values: Record<string, unknown>, secretKeys: string[] = []): ConfigSource {
-  return {
-    project: "opsdeck",
-    stack: "dev",
-    get: (key) => {
-      const value = values[key];
-      return value === undefined || typeof value === "string" ? value : JSON.stringify(value);
-    },
-    isSecret: (key) => secretKeys.includes(key),
-  };
-}
-
-function issuesOf(values: Record<string, unknown>, secretKeys: string[] = []): string[] {
-  try {
-    loadConfig(source(values, secretKeys));
-  } catch (error) {
-    if (error instanceof ValidationError)
-      return error.issues.map((issue) => `${issue.path}: ${issue.message}`);
-    throw error;
-  }
-  throw new Error("expected the config to be rejected");
-}
+import { configIssues, configSource } from "../support/stack-config";
 
 describe("loadConfig, delivery sections", () => {
   it("fills the documented defaults: dashboard on, agent on, Kubernetes off, empty app config", () => {
-    const config = loadConfig(source({}));
+    const config = loadConfig(configSource({}));
 
     expect(config.dashboard).toMatchObject({
       enabled: true,
@@ -50,15 +27,15 @@ describe("loadConfig, delivery sections", () => {
   });
 
   it("keeps the dashboard token only as a Pulumi secret", async () => {
-    const config = loadConfig(source({ dashboardToken: "0123456789abcdef0123" }, ["dashboardToken"]));
+    const config = loadConfig(configSource({ dashboardToken: "0123456789abcdef0123" }, ["dashboardToken"]));
 
     expect(await pulumi.isSecret(config.dashboardToken as pulumi.Output<string>)).toBe(true);
     expect(await resolveOutput(config.dashboardToken)).toBe("0123456789abcdef0123");
   });
 
   it("rejects a dashboard token in plain text or too short, without repeating it", () => {
-    const plain = issuesOf({ dashboardToken: "0123456789abcdef0123" });
-    const short = issuesOf({ dashboardToken: "short" }, ["dashboardToken"]);
+    const plain = configIssues({ dashboardToken: "0123456789abcdef0123" });
+    const short = configIssues({ dashboardToken: "short" }, ["dashboardToken"]);
 
     expect(plain).toEqual([
       "opsdeck:dashboardToken: must be stored as a secret: pulumi config set --secret dashboardToken <value>",
@@ -68,14 +45,14 @@ describe("loadConfig, delivery sections", () => {
   });
 
   it("rejects a schedule EventBridge would refuse and a retention CloudWatch would refuse", () => {
-    expect(issuesOf({ dashboard: { schedule: "rate(5 minute)", logRetentionDays: 10 } })).toEqual([
+    expect(configIssues({ dashboard: { schedule: "rate(5 minute)", logRetentionDays: 10 } })).toEqual([
       "opsdeck:dashboard.logRetentionDays: expected one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (the periods CloudWatch Logs accepts)",
       "opsdeck:dashboard.schedule: expected rate(5 minutes)",
     ]);
   });
 
   it("rejects out-of-range Lambda settings and an unknown URL auth type", () => {
-    expect(issuesOf({ dashboard: { memoryMb: 64, timeoutSeconds: 901, urlAuth: "COGNITO" } })).toEqual([
+    expect(configIssues({ dashboard: { memoryMb: 64, timeoutSeconds: 901, urlAuth: "COGNITO" } })).toEqual([
       "opsdeck:dashboard.memoryMb: too small: expected number to be >=128",
       "opsdeck:dashboard.timeoutSeconds: too big: expected number to be <=900",
       'opsdeck:dashboard.urlAuth: expected one of "NONE"|"AWS_IAM"',
@@ -84,19 +61,19 @@ describe("loadConfig, delivery sections", () => {
 
   it("locates app config mistakes under opsdeck:app before any resource exists", () => {
     expect(
-      issuesOf({ app: { checks: [{ id: "Bad Id", type: "http", url: "https://example.com/" }] } }),
+      configIssues({ app: { checks: [{ id: "Bad Id", type: "http", url: "https://example.com/" }] } }),
     ).toEqual([expect.stringMatching(/^opsdeck:app\.checks\[0\]\.id: expected lower-case letters/)]);
   });
 
   it("requires the webhook secret for a notifier that uses it", () => {
     const app = { notifiers: [{ name: "pager", type: "webhook", urlEnv: "OPSDECK_ALERT_WEBHOOK_URL" }] };
 
-    expect(issuesOf({ app })).toEqual([
+    expect(configIssues({ app })).toEqual([
       "opsdeck:app.notifiers[0].urlEnv: needs opsdeck:alertWebhookUrl: pulumi config set --secret alertWebhookUrl <url>",
     ]);
     expect(
-      loadConfig(source({ app, alertWebhookUrl: "https://hooks.example.com/x" }, ["alertWebhookUrl"])).app
-        .shared,
+      loadConfig(configSource({ app, alertWebhookUrl: "https://hooks.example.com/x" }, ["alertWebhookUrl"]))
+        .app.shared,
     ).toEqual(app);
   });
 
@@ -107,30 +84,30 @@ describe("loadConfig, delivery sections", () => {
       url: `https://site-${i}.example.com/health`,
     }));
 
-    expect(issuesOf({ app: { checks } })).toEqual([
+    expect(configIssues({ app: { checks } })).toEqual([
       expect.stringMatching(
         /^opsdeck:app: the dashboard function's environment would take \d+ bytes .* Lambda allows 4096$/,
       ),
     ]);
-    expect(loadConfig(source({ app: { checks }, dashboard: { enabled: false } })).app.shared).toEqual({
+    expect(loadConfig(configSource({ app: { checks }, dashboard: { enabled: false } })).app.shared).toEqual({
       checks,
     });
   });
 
   it("validates agent role overrides as app config, located under opsdeck:agent.roles", () => {
     expect(
-      issuesOf({
+      configIssues({
         agent: { roles: { db: { backups: { jobs: [{ label: "pg", sources: [] }] } }, cache: {} } },
       }),
     ).toEqual([expect.stringMatching(/^opsdeck:agent\.roles: unrecognized key.*cache/)]);
     expect(
-      issuesOf({ agent: { roles: { db: { backups: { jobs: [{ label: "pg", sources: [] }] } } } } }),
+      configIssues({ agent: { roles: { db: { backups: { jobs: [{ label: "pg", sources: [] }] } } } } }),
     ).toEqual([expect.stringMatching(/^opsdeck:agent\.roles\.db\.backups\.jobs\[0\]\.sources: /)]);
   });
 
   it("rejects Kubernetes settings that would not work: cluster-only keys in render mode, bad quantities, a secret as a value", () => {
     expect(
-      issuesOf({
+      configIssues({
         kubernetes: {
           kubeconfig: "~/.kube/config",
           renderDirectory: "../outside",

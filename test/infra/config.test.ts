@@ -1,39 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../../app/lib/validation";
-import { type ConfigSource, loadConfig } from "../../infra/config";
+import { loadConfig } from "../../infra/config";
 import { resolveOutput } from "../support/pulumi-mocks";
+import { configIssues, configSource } from "../support/stack-config";
 
 const validServers = [
   { name: "web01", role: "web", instanceType: "t3.micro" },
   { name: "web02", role: "web", instanceType: "t3.micro" },
   { name: "db01", role: "db", instanceType: "t3.small" },
 ];
-
-/** A config source over plain values; objects are stored as JSON text, as Pulumi stores them. */
-function source(values: Record<string, unknown>, secretKeys: string[] = []): ConfigSource {
-  return {
-    project: "opsdeck",
-    stack: "dev",
-    get: (key) => {
-      const value = values[key];
-      return value === undefined || typeof value === "string" ? value : JSON.stringify(value);
-    },
-    isSecret: (key) => secretKeys.includes(key),
-  };
-}
-
-/** The issues of the ValidationError `load` throws, as `path: message` lines. */
-function issuesOf(values: Record<string, unknown>, secretKeys: string[] = []): string[] {
-  try {
-    loadConfig(source(values, secretKeys));
-  } catch (error) {
-    if (error instanceof ValidationError)
-      return error.issues.map((issue) => `${issue.path}: ${issue.message}`);
-    throw error;
-  }
-  throw new Error("expected the config to be rejected");
-}
 
 async function secretValue(output: pulumi.Output<string>): Promise<{ value: string; secret: boolean }> {
   const [value, secret] = await Promise.all([resolveOutput(output), pulumi.isSecret(output)]);
@@ -42,14 +17,14 @@ async function secretValue(output: pulumi.Output<string>): Promise<{ value: stri
 
 describe("loadConfig", () => {
   it("parses a complete config into one typed object with the stack identity", () => {
-    const config = loadConfig(source({ owner: "platform-team", servers: validServers }));
+    const config = loadConfig(configSource({ owner: "platform-team", servers: validServers }));
 
     expect(config).toMatchObject({ project: "opsdeck", stack: "dev", owner: "platform-team" });
     expect(config.servers.map((s) => s.name)).toEqual(["web01", "web02", "db01"]);
   });
 
   it("fills every unset key with its documented default", () => {
-    const config = loadConfig(source({}));
+    const config = loadConfig(configSource({}));
 
     expect(config.owner).toBe("ops");
     expect(config.servers).toEqual([{ name: "web01", role: "web", instanceType: "t3.micro" }]);
@@ -65,7 +40,7 @@ describe("loadConfig", () => {
   });
 
   it("fills defaults inside a partly configured section", () => {
-    const config = loadConfig(source({ backupBucket: { expireAfterDays: 90 } }));
+    const config = loadConfig(configSource({ backupBucket: { expireAfterDays: 90 } }));
 
     expect(config.backupBucket).toMatchObject({
       expireAfterDays: 90,
@@ -76,7 +51,9 @@ describe("loadConfig", () => {
 
   it("keeps the alert webhook only as a Pulumi secret", async () => {
     const config = loadConfig(
-      source({ alertWebhookUrl: "https://hooks.example.com/services/T000/B000/XXXX" }, ["alertWebhookUrl"]),
+      configSource({ alertWebhookUrl: "https://hooks.example.com/services/T000/B000/XXXX" }, [
+        "alertWebhookUrl",
+      ]),
     );
 
     expect(config.alertWebhookUrl).toBeDefined();
@@ -87,7 +64,7 @@ describe("loadConfig", () => {
   });
 
   it("treats an empty webhook (the Pulumi.yaml default) as no webhook", () => {
-    expect(loadConfig(source({ alertWebhookUrl: "" })).alertWebhookUrl).toBeUndefined();
+    expect(loadConfig(configSource({ alertWebhookUrl: "" })).alertWebhookUrl).toBeUndefined();
   });
 });
 
@@ -95,19 +72,19 @@ describe("loadConfig rejects", () => {
   it("an invalid instanceType, naming opsdeck:servers[i].instanceType and the allowed types", () => {
     const servers = [validServers[0], { name: "db01", role: "db", instanceType: "m9.huge" }];
 
-    const [issue] = issuesOf({ servers });
+    const [issue] = configIssues({ servers });
 
     expect(issue).toMatch(/^opsdeck:servers\[1\]\.instanceType: expected one of .*"t3\.micro"/);
   });
 
   it("an unknown role", () => {
-    expect(issuesOf({ servers: [{ name: "web01", role: "cache", instanceType: "t3.micro" }] })).toEqual([
+    expect(configIssues({ servers: [{ name: "web01", role: "cache", instanceType: "t3.micro" }] })).toEqual([
       'opsdeck:servers[0].role: expected one of "web"|"db"',
     ]);
   });
 
   it("a server name that cannot be used in resource names and bucket prefixes", () => {
-    const [issue] = issuesOf({ servers: [{ name: "Web_01", role: "web", instanceType: "t3.micro" }] });
+    const [issue] = configIssues({ servers: [{ name: "Web_01", role: "web", instanceType: "t3.micro" }] });
 
     expect(issue).toMatch(/^opsdeck:servers\[0\]\.name: expected 2-32 lower-case letters/);
   });
@@ -115,57 +92,57 @@ describe("loadConfig rejects", () => {
   it("a duplicate server name, pointing at both entries", () => {
     const servers = [...validServers, { name: "web02", role: "web", instanceType: "t3.small" }];
 
-    expect(issuesOf({ servers })).toEqual([
+    expect(configIssues({ servers })).toEqual([
       'opsdeck:servers[3].name: duplicate server name "web02" (also servers[1].name)',
     ]);
   });
 
   it("an empty fleet", () => {
-    expect(issuesOf({ servers: [] })).toEqual(["opsdeck:servers: expected at least one server"]);
+    expect(configIssues({ servers: [] })).toEqual(["opsdeck:servers: expected at least one server"]);
   });
 
   it("a misspelt key instead of ignoring it", () => {
-    const [issue] = issuesOf({ servers: [{ name: "web01", role: "web", instanceTpye: "t3.micro" }] });
+    const [issue] = configIssues({ servers: [{ name: "web01", role: "web", instanceTpye: "t3.micro" }] });
 
-    expect(issuesOf({ backupBucket: { expireAfterdays: 90 } })).toEqual([
+    expect(configIssues({ backupBucket: { expireAfterdays: 90 } })).toEqual([
       'opsdeck:backupBucket: unrecognized key: "expireAfterdays"',
     ]);
     expect(issue).toMatch(/^opsdeck:servers\[0\]/);
   });
 
   it("a value of the wrong type", () => {
-    expect(issuesOf({ fleet: { rootVolumeSizeGb: "20" } })).toEqual([
+    expect(configIssues({ fleet: { rootVolumeSizeGb: "20" } })).toEqual([
       "opsdeck:fleet.rootVolumeSizeGb: expected number, received string",
     ]);
   });
 
   it("a number out of range", () => {
-    expect(issuesOf({ fleet: { rootVolumeSizeGb: 4 } })).toEqual([
+    expect(configIssues({ fleet: { rootVolumeSizeGb: 4 } })).toEqual([
       "opsdeck:fleet.rootVolumeSizeGb: expected at least 8 (GiB, the Amazon Linux 2023 image size)",
     ]);
   });
 
   it("a structured key that is not valid JSON", () => {
-    const [issue] = issuesOf({ loadBalancer: "{healthCheck: " });
+    const [issue] = configIssues({ loadBalancer: "{healthCheck: " });
 
     expect(issue).toMatch(/^opsdeck:loadBalancer: expected JSON \(/);
   });
 
   it("backups that would expire before they are archived", () => {
-    expect(issuesOf({ backupBucket: { archiveAfterDays: 90, expireAfterDays: 60 } })).toEqual([
+    expect(configIssues({ backupBucket: { archiveAfterDays: 90, expireAfterDays: 60 } })).toEqual([
       "opsdeck:backupBucket.expireAfterDays: expected more than archiveAfterDays (90)",
     ]);
   });
 
   it("an infrequent-access transition earlier than S3 allows", () => {
-    expect(issuesOf({ backupBucket: { archiveStorageClass: "STANDARD_IA", archiveAfterDays: 7 } })).toEqual([
-      "opsdeck:backupBucket.archiveAfterDays: expected at least 30 for STANDARD_IA",
-    ]);
+    expect(
+      configIssues({ backupBucket: { archiveStorageClass: "STANDARD_IA", archiveAfterDays: 7 } }),
+    ).toEqual(["opsdeck:backupBucket.archiveAfterDays: expected at least 30 for STANDARD_IA"]);
   });
 
   it("an unknown encryption or Object Lock mode", () => {
     expect(
-      issuesOf({ backupBucket: { encryption: "none", objectLock: { mode: "FOREVER", days: 1 } } }),
+      configIssues({ backupBucket: { encryption: "none", objectLock: { mode: "FOREVER", days: 1 } } }),
     ).toEqual([
       'opsdeck:backupBucket.encryption: expected one of "aws:kms"|"AES256"',
       'opsdeck:backupBucket.objectLock.mode: expected one of "GOVERNANCE"|"COMPLIANCE"',
@@ -173,18 +150,18 @@ describe("loadConfig rejects", () => {
   });
 
   it("subnets without their VPC, and a single subnet", () => {
-    expect(issuesOf({ network: { subnetIds: ["subnet-0123456789abcdef0"] } })).toEqual([
+    expect(configIssues({ network: { subnetIds: ["subnet-0123456789abcdef0"] } })).toEqual([
       "opsdeck:network.subnetIds: expected at least two subnets (an ALB spans two availability zones)",
       "opsdeck:network.vpcId: required when subnetIds is set",
     ]);
     expect(
-      issuesOf({ network: { subnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"] } }),
+      configIssues({ network: { subnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"] } }),
     ).toEqual(["opsdeck:network.vpcId: required when subnetIds is set"]);
   });
 
   it("malformed AWS ids and ARNs", () => {
     expect(
-      issuesOf({
+      configIssues({
         fleet: { amiId: "ubuntu" },
         network: { vpcId: "default" },
         loadBalancer: { certificateArn: "arn:aws:iam::123456789012:server-certificate/x" },
@@ -197,19 +174,19 @@ describe("loadConfig rejects", () => {
   });
 
   it("a health check whose timeout is not shorter than its interval", () => {
-    expect(issuesOf({ loadBalancer: { healthCheck: { intervalSeconds: 10, timeoutSeconds: 10 } } })).toEqual([
-      "opsdeck:loadBalancer.healthCheck.timeoutSeconds: expected less than intervalSeconds",
-    ]);
+    expect(
+      configIssues({ loadBalancer: { healthCheck: { intervalSeconds: 10, timeoutSeconds: 10 } } }),
+    ).toEqual(["opsdeck:loadBalancer.healthCheck.timeoutSeconds: expected less than intervalSeconds"]);
   });
 
   it("a client network that is not an IPv4 CIDR", () => {
-    expect(issuesOf({ loadBalancer: { allowedCidrs: ["10.0.0.0/33"] } })).toEqual([
+    expect(configIssues({ loadBalancer: { allowedCidrs: ["10.0.0.0/33"] } })).toEqual([
       "opsdeck:loadBalancer.allowedCidrs[0]: invalid IPv4 range",
     ]);
   });
 
   it("an owner that AWS would refuse as a tag value", () => {
-    const [issue] = issuesOf({ owner: "ops;rm -rf" });
+    const [issue] = configIssues({ owner: "ops;rm -rf" });
 
     expect(issue).toMatch(/^opsdeck:owner: expected letters, digits/);
   });
@@ -217,7 +194,7 @@ describe("loadConfig rejects", () => {
   it("a webhook set in plain text, without repeating its value", () => {
     const url = "https://hooks.example.com/services/T000/B000/XXXX";
 
-    const issues = issuesOf({ alertWebhookUrl: url });
+    const issues = configIssues({ alertWebhookUrl: url });
 
     expect(issues).toEqual([
       "opsdeck:alertWebhookUrl: must be stored as a secret: pulumi config set --secret alertWebhookUrl <value>",
@@ -226,13 +203,15 @@ describe("loadConfig rejects", () => {
   });
 
   it("a webhook that is not an https URL, without repeating its value", () => {
-    const issues = issuesOf({ alertWebhookUrl: "http://hooks.example.com/token-abc" }, ["alertWebhookUrl"]);
+    const issues = configIssues({ alertWebhookUrl: "http://hooks.example.com/token-abc" }, [
+      "alertWebhookUrl",
+    ]);
 
     expect(issues).toEqual(["opsdeck:alertWebhookUrl: expected an https:// URL"]);
   });
 
   it("every bad key at once", () => {
-    const issues = issuesOf({
+    const issues = configIssues({
       servers: [{ name: "web01", role: "web", instanceType: "t3.huge" }],
       fleet: { dbPort: 80 },
       alertWebhookUrl: "https://hooks.example.com/x",
