@@ -31,9 +31,9 @@ export const maintenanceWindowSchema = z
     title: z.string().min(1),
     start: isoTimestamp,
     end: isoTimestamp,
-    /** Check ids covered; empty means all checks. */
+    /** Check ids covered. With `hosts` also empty, the window covers every check and host. */
     checks: z.array(slug).default([]),
-    /** Host names covered; empty means all hosts. */
+    /** Host names covered. With `checks` also empty, the window covers every check and host. */
     hosts: z.array(z.string().min(1)).default([]),
   })
   .refine((w) => w.end.getTime() > w.start.getTime(), { error: "end must be after start", path: ["end"] });
