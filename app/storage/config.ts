@@ -2,12 +2,12 @@ import { z } from "zod";
 
 /** Where opsdeck keeps its state: a local directory (embedded default) or an S3 bucket. */
 export const storageConfigSchema = z.discriminatedUnion("type", [
-  z.object({
+  z.strictObject({
     type: z.literal("local"),
     /** Directory for all state; relative paths resolve against the working directory. */
     dir: z.string().min(1).default(".opsdeck/data"),
   }),
-  z.object({
+  z.strictObject({
     type: z.literal("s3"),
     bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "expected an S3 bucket name"),
     prefix: z.string().default(""),

@@ -75,6 +75,19 @@ describe("app config", () => {
     ]);
   });
 
+  it("rejects a misspelt storage key instead of falling back to a default destination", () => {
+    const issues = issuesOf(() =>
+      parseAppConfig(
+        { storage: { type: "s3", bucket: "opsdeck-state", endpiont: "http://127.0.0.1:9000" } },
+        "app config",
+      ),
+    );
+    expect(issues).toEqual(['storage: unrecognized key: "endpiont"']);
+    expect(
+      issuesOf(() => parseAppConfig({ storage: { type: "local", dri: "/var/lib/x" } }, "app config")),
+    ).toEqual(['storage: unrecognized key: "dri"']);
+  });
+
   it("reports references to notifiers and checks that do not exist", () => {
     const issues = issuesOf(() =>
       parseAppConfig(
