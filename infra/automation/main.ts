@@ -36,7 +36,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const write = (text: string) => (command.json ? process.stderr : process.stdout).write(text);
   const summary = await runStackCommand(command, {
     openStack,
-    build: () => buildBundles(),
+    // Only the agent: the dashboard images build their own bundles inside Docker.
+    build: () => buildBundles(["cli"]),
     write,
     root: ROOT,
   });

@@ -21,7 +21,7 @@ const dialogs: string[] = [];
 const consoleErrors: string[] = [];
 
 beforeAll(async () => {
-  // `npm test` installs chromium first (scripts/ensure-chromium.sh); a missing browser fails here, loudly.
+  // `npm test` installs chromium first (scripts/ensure-test-deps.sh); a missing browser fails here, loudly.
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Makes sure the tools the test suite runs for real are installed: Debian's Chromium for the browser
+# tests (/usr/bin/chromium), pigz and zstd for the backup compressors, curl for the smoke-test
+# script. Runs before `npm test` (the pretest script) and from .ci/run: it installs what is missing
+# with apt-get and fails loudly when it cannot, so no test ever skips silently.
+set -euo pipefail
+
+# command -> Debian package
+declare -A NEEDED=([/usr/bin/chromium]=chromium [pigz]=pigz [zstd]=zstd [curl]=curl)
+
+missing=()
+for command in "${!NEEDED[@]}"; do
+  command -v "$command" >/dev/null 2>&1 || missing+=("${NEEDED[$command]}")
+done
+((${#missing[@]} == 0)) && exit 0
+
+fail() {
+  echo "ensure-test-deps: $*" >&2
+  echo "ensure-test-deps: install them first (Debian/Ubuntu: apt-get install ${missing[*]})." >&2
+  exit 1
+}
+
+command -v apt-get >/dev/null 2>&1 || fail "missing ${missing[*]} and apt-get is not available here"
+if [ "$(id -u)" -eq 0 ]; then
+  as_root=()
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  as_root=(sudo -n)
+else
+  fail "missing ${missing[*]}; installing needs root (run as root or with passwordless sudo)"
+fi
+
+echo "ensure-test-deps: installing Debian packages: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update -qq || fail "apt-get update failed"
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+  fail "apt-get install ${missing[*]} failed"
+for command in "${!NEEDED[@]}"; do
+  command -v "$command" >/dev/null 2>&1 || fail "installed ${NEEDED[$command]} but $command is still missing"
+done
+echo "ensure-test-deps: installed ${missing[*]}" >&2
