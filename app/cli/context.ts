@@ -38,14 +38,11 @@ export class CliContext {
 
   /** An explicit `--config` wins; else OPSDECK_CONFIG, OPSDECK_CONFIG_FILE, then the defaults. */
   config(): Promise<{ config: AppConfig; source: string }> {
-    this.loaded ??= this.globals.config
-      ? loadAppConfigFile(this.globals.config, { schema: appConfigSchema, env: this.io.env }).then(
-          (config) => ({
-            config,
-            source: this.globals.config as string,
-          }),
-        )
-      : loadAppConfig({ schema: appConfigSchema, env: this.io.env });
+    this.loaded ??= loadAppConfig({
+      schema: appConfigSchema,
+      env: this.io.env,
+      ...(this.globals.config ? { file: this.globals.config } : {}),
+    });
     return this.loaded;
   }
 

@@ -72,19 +72,21 @@ export async function loadAppConfigFile<S extends z.ZodType = typeof appConfigSc
 }
 
 /**
- * Where a process finds its config, first match wins: `OPSDECK_CONFIG` (YAML/JSON text, how the
- * deployed stack passes it), `OPSDECK_CONFIG_FILE`, the `file` argument; otherwise the defaults.
+ * Where a process finds its config, first match wins: `file` (an explicit `--config`), then
+ * `OPSDECK_CONFIG` (YAML/JSON text, how the deployed stack passes it), `OPSDECK_CONFIG_FILE`;
+ * otherwise the defaults. The CLI, the server and the Lambda all load it this way.
  */
 export async function loadAppConfig<S extends z.ZodType = typeof appConfigSchema>(
   options: LoadOptions<S> & { file?: string } = {},
 ): Promise<{ config: z.output<S>; source: string }> {
   const env = options.env ?? process.env;
   const opts = { ...options, env };
+  if (options.file) return { config: await loadAppConfigFile(options.file, opts), source: options.file };
   const inline = env.OPSDECK_CONFIG;
   if (inline !== undefined && inline.trim() !== "") {
     return { config: parseAppConfigText(inline, "OPSDECK_CONFIG", opts), source: "OPSDECK_CONFIG" };
   }
-  const file = env.OPSDECK_CONFIG_FILE || options.file;
+  const file = env.OPSDECK_CONFIG_FILE;
   if (file) return { config: await loadAppConfigFile(file, opts), source: file };
   return { config: parseAppConfig({}, "defaults", opts), source: "defaults" };
 }

@@ -170,16 +170,25 @@ describe("app config", () => {
     expect(issues).toEqual(["notifiers[0].url: expected exactly one of url or urlEnv"]);
   });
 
-  it("prefers OPSDECK_CONFIG text over a file, as the deployed stack passes it", async () => {
-    const file = path.join(await tempDir(), "opsdeck.yaml");
+  it("takes an explicit file first, then OPSDECK_CONFIG text, then OPSDECK_CONFIG_FILE, then the defaults", async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, "opsdeck.yaml");
+    const envFile = path.join(dir, "env.yaml");
     await writeFile(file, "history: { retentionDays: 30 }\n");
+    await writeFile(envFile, "history: { retentionDays: 14 }\n");
+    const inline = '{"history":{"retentionDays":7}}';
 
-    const fromEnv = await loadAppConfig({ file, env: { OPSDECK_CONFIG: '{"history":{"retentionDays":7}}' } });
-    const fromFile = await loadAppConfig({ file, env: {} });
+    const explicit = await loadAppConfig({
+      file,
+      env: { OPSDECK_CONFIG: inline, OPSDECK_CONFIG_FILE: envFile },
+    });
+    const fromEnv = await loadAppConfig({ env: { OPSDECK_CONFIG: inline, OPSDECK_CONFIG_FILE: envFile } });
+    const fromEnvFile = await loadAppConfig({ env: { OPSDECK_CONFIG_FILE: envFile } });
     const defaults = await loadAppConfig({ env: {} });
 
+    expect([explicit.source, explicit.config.history.retentionDays]).toEqual([file, 30]);
     expect([fromEnv.source, fromEnv.config.history.retentionDays]).toEqual(["OPSDECK_CONFIG", 7]);
-    expect([fromFile.source, fromFile.config.history.retentionDays]).toEqual([file, 30]);
+    expect([fromEnvFile.source, fromEnvFile.config.history.retentionDays]).toEqual([envFile, 14]);
     expect([defaults.source, defaults.config.history.retentionDays]).toEqual(["defaults", 90]);
   });
 
