@@ -1,7 +1,8 @@
 /**
  * Manifests as YAML files, laid out the way `@pulumi/kubernetes` renders them with
  * `renderYamlToDirectory` (`<dir>/1-manifest/<apiVersion>-<kind>-<namespace>-<name>.yaml`, map keys
- * sorted), so `npm run manifests` and `pulumi up` write the same files in the same place.
+ * sorted), so `npm run manifests` and `pulumi up` write the same objects in the same place (the
+ * provider's Go YAML writer indents and quotes differently; `--check` compares objects).
  */
 import { stringify } from "yaml";
 import type { Manifests } from "./pods";

@@ -5,6 +5,8 @@
  */
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import * as path from "node:path";
+import { isDeepStrictEqual } from "node:util";
+import { parse } from "yaml";
 import { type ConfigSource, loadConfig } from "../infra/config";
 import { secretStandIns } from "../infra/plan/secret-stand-ins";
 import { REPO_ROOT, readStackConfig } from "../infra/plan/stack-files";
@@ -89,12 +91,25 @@ export async function writeManifests(files: readonly RenderedFile[], directory: 
   for (const file of files) await writeFile(path.join(directory, file.path), file.content);
 }
 
-/** The files whose content on disk differs from what the stack renders (or that are missing or stale). */
+/** The object a YAML file holds, or undefined when it is missing or not YAML. */
+async function readManifest(file: string): Promise<unknown> {
+  try {
+    return parse(await readFile(file, "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The files whose objects on disk differ from what the stack renders (or that are missing or stale).
+ * Objects are compared, not bytes: the provider's Go YAML writer formats the same object differently
+ * (sequence indentation, quoting), and a `pulumi up` in render mode must not make `--check` fail.
+ */
 export async function staleManifests(files: readonly RenderedFile[], directory: string): Promise<string[]> {
   const stale: string[] = [];
   for (const file of files) {
-    const current = await readFile(path.join(directory, file.path), "utf8").catch(() => undefined);
-    if (current !== file.content) stale.push(file.path);
+    const current = await readManifest(path.join(directory, file.path));
+    if (current === undefined || !isDeepStrictEqual(current, parse(file.content))) stale.push(file.path);
   }
   const rendered = new Set(files.map((file) => file.path));
   const existing = await readdir(path.join(directory, "1-manifest")).catch(() => [] as string[]);

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { Namespace } from "kubernetes-models/v1/Namespace";
 import { Pod } from "kubernetes-models/v1/Pod";
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
 import {
   ManifestsInputError,
   stackManifests,
@@ -62,6 +62,21 @@ describe("manifests from a stack's config", () => {
       "1-manifest/v1-pod-opsdeck-opsdeck-server.yaml",
       "1-manifest/v1-pod-opsdeck-old.yaml",
     ]);
+  });
+
+  it("compares objects, not formatting: the provider's own YAML layout of the same object is up to date", async () => {
+    const dir = await tempDir();
+    const { files } = stackManifests({ stack: "dev" });
+    await writeManifests(files, dir);
+    const pod = path.join(dir, "1-manifest/v1-pod-opsdeck-opsdeck-server.yaml");
+    const object = parse(await readFile(pod, "utf8"));
+    // Go's YAML writer: sequences not indented under their key, strings double-quoted.
+    await writeFile(pod, stringify(object, { indentSeq: false, defaultStringType: "QUOTE_DOUBLE" }));
+    expect(await staleManifests(files, dir)).toEqual([]);
+
+    object.spec.containers[0].image = "registry.example/opsdeck:other";
+    await writeFile(pod, stringify(object, { indentSeq: false }));
+    expect(await staleManifests(files, dir)).toEqual(["1-manifest/v1-pod-opsdeck-opsdeck-server.yaml"]);
   });
 
   it("uses a given image and bucket, and says how to get them when the stack config cannot provide them", async () => {
