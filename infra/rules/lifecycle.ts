@@ -23,7 +23,10 @@ export interface LifecycleRule {
   abortIncompleteMultipartUpload?: { daysAfterInitiation: number };
 }
 
-/** The backup bucket's lifecycle rules. An empty filter (`{}`) means the whole bucket. */
+/**
+ * The backup bucket's lifecycle rules. `prefix: ""` means the whole bucket: the AWS provider warns that
+ * an empty filter (`{}`) will become an error (hashicorp/terraform-provider-aws#42126).
+ */
 export function lifecycleRules(input: LifecycleInput): LifecycleRule[] {
   return [
     {
@@ -37,20 +40,20 @@ export function lifecycleRules(input: LifecycleInput): LifecycleRule[] {
       // Heartbeats overwrite `hosts/<host>.json` every few seconds; without this rule every old version is kept.
       id: "expire-noncurrent-versions",
       status: "Enabled",
-      filter: {},
+      filter: { prefix: "" },
       noncurrentVersionExpiration: { noncurrentDays: input.noncurrentVersionExpireDays },
     },
     {
       // S3 refuses `expiredObjectDeleteMarker` together with `days`, so markers get their own rule.
       id: "remove-expired-delete-markers",
       status: "Enabled",
-      filter: {},
+      filter: { prefix: "" },
       expiration: { expiredObjectDeleteMarker: true },
     },
     {
       id: "abort-incomplete-multipart-uploads",
       status: "Enabled",
-      filter: {},
+      filter: { prefix: "" },
       abortIncompleteMultipartUpload: { daysAfterInitiation: ABORT_INCOMPLETE_MULTIPART_DAYS },
     },
   ];

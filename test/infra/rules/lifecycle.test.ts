@@ -22,7 +22,7 @@ describe("lifecycleRules", () => {
   it("expires noncurrent versions across the whole bucket", () => {
     const rule = lifecycleRules(input).find((r) => r.noncurrentVersionExpiration !== undefined);
 
-    expect(rule?.filter).toEqual({});
+    expect(rule?.filter).toEqual({ prefix: "" });
     expect(rule?.noncurrentVersionExpiration).toEqual({ noncurrentDays: 14 });
   });
 
@@ -30,7 +30,7 @@ describe("lifecycleRules", () => {
     const rule = lifecycleRules(input).find((r) => r.abortIncompleteMultipartUpload !== undefined);
 
     expect(ABORT_INCOMPLETE_MULTIPART_DAYS).toBe(7);
-    expect(rule?.filter).toEqual({});
+    expect(rule?.filter).toEqual({ prefix: "" });
     expect(rule?.abortIncompleteMultipartUpload).toEqual({ daysAfterInitiation: 7 });
   });
 
