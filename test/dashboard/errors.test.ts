@@ -134,6 +134,20 @@ describe("page assets", () => {
     expect(style.headers.get("cache-control")).toBe("public, max-age=300");
   });
 
+  it("serves the favicon the page links to as SVG, answering a repeat visit with 304", async () => {
+    const { app } = await dashboardFor(testConfig(), store, { now });
+
+    const icon = await app.request("/assets/favicon.svg");
+    const again = await app.request("/assets/favicon.svg", {
+      headers: { "if-none-match": icon.headers.get("etag") ?? "" },
+    });
+
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get("content-type")).toMatch(/^image\/svg\+xml/);
+    expect(await icon.text()).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(again.status).toBe(304);
+  });
+
   it("answers /healthz with the contract's body", async () => {
     const { app } = await dashboardFor(testConfig(), store, { now });
 
