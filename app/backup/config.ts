@@ -58,6 +58,14 @@ const utcTimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, {
 /** How often a job runs when the config says neither `intervalMinutes` nor `at`: daily. */
 export const DEFAULT_JOB_INTERVAL_MINUTES = 24 * 60;
 
+/** How often a job runs, in minutes: its interval (default daily), or a day for an `at` job. */
+export function jobPeriodMinutes(job: {
+  intervalMinutes?: number | undefined;
+  at?: string | undefined;
+}): number {
+  return job.at !== undefined ? 24 * 60 : (job.intervalMinutes ?? DEFAULT_JOB_INTERVAL_MINUTES);
+}
+
 /** One thing to back up on a schedule: folders under a label. */
 const backupJobObject = z.strictObject({
   /** Part of the archive name (`<stamp>-<label>.tar.gz`) and the retention group. */
@@ -74,6 +82,11 @@ const backupJobObject = z.strictObject({
   intervalMinutes: z.int().min(5).optional(),
   /** Instead of an interval: run once a day at this UTC time (`02:30`). */
   at: utcTimeOfDay.optional(),
+  /**
+   * The job is stale (fleet view marker, agent alert) when its last success is older than this;
+   * default twice its period (freshness.ts). Must be longer than the period.
+   */
+  staleAfterMinutes: z.int().min(5).optional(),
   /** Overrides the section's retention for this job. */
   retention: retentionPolicySchema.optional(),
 });
@@ -85,6 +98,14 @@ export const backupJobSchema = backupJobObject
         code: "custom",
         path: ["at"],
         message: "give either intervalMinutes or at (a daily UTC time), not both",
+      });
+    }
+    const periodMinutes = jobPeriodMinutes(job);
+    if (job.staleAfterMinutes !== undefined && job.staleAfterMinutes <= periodMinutes) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["staleAfterMinutes"],
+        message: `must be longer than the job's period (${periodMinutes} min), or the job is stale before its next run is due`,
       });
     }
   })

@@ -40,6 +40,8 @@ export interface CreateBackupOptions {
   cwd?: string;
   /** Record last-success / last-failure under hosts/<host>.backup-* (default true). */
   recordState?: boolean;
+  /** The job's staleness threshold, kept in the last-success record (runBackupJob sets it). */
+  staleAfterMs?: number;
   progressIntervalMs?: number;
 }
 
@@ -225,6 +227,7 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
           files: record.files,
           bytes: record.bytes,
           compressor: compressor.description,
+          ...(options.staleAfterMs !== undefined ? { staleAfterMs: options.staleAfterMs } : {}),
         },
         completedAt,
       ).catch((error) =>

@@ -23,6 +23,14 @@ export {
   type RestoreFailureKind,
 } from "./errors";
 export {
+  type BackupFreshness,
+  backupFreshness,
+  backupStaleAfterMs,
+  DEFAULT_STALE_AFTER_MS,
+  type FreshnessInput,
+  STALE_AFTER_PERIODS,
+} from "./freshness";
+export {
   type BackupJobContext,
   type BackupJobOutcome,
   pruneBackupJobs,

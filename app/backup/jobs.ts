@@ -2,6 +2,7 @@ import type { Store } from "../storage";
 import type { CompressorPrograms } from "./compressors";
 import type { BackupConfig, BackupJobConfig } from "./config";
 import { type BackupRecord, createBackup } from "./create";
+import { backupStaleAfterMs } from "./freshness";
 import type { BackupEventListener } from "./progress";
 import { type PruneResult, pruneBackups } from "./prune";
 import { type VerifyResult, verifyBackup } from "./verify";
@@ -35,7 +36,8 @@ function findJob(config: BackupConfig, label: string): BackupJobConfig {
 }
 
 /**
- * Runs one configured job: create, then verify when the config asks for it.
+ * Runs one configured job: create (its last-success record carries the job's staleness threshold),
+ * then verify when the config asks for it.
  * Rejects with BackupError when the backup could not be created (its `failure` is the alert payload).
  */
 export async function runBackupJob(context: BackupJobContext, label: string): Promise<BackupJobOutcome> {
@@ -48,6 +50,7 @@ export async function runBackupJob(context: BackupJobContext, label: string): Pr
     include: job.include,
     exclude: job.exclude,
     compressor: context.config.compressor,
+    staleAfterMs: backupStaleAfterMs(job),
     ...(context.programs ? { programs: context.programs } : {}),
     ...(context.signal ? { signal: context.signal } : {}),
     ...(context.onEvent ? { onEvent: context.onEvent } : {}),

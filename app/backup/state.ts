@@ -38,6 +38,11 @@ export const successStateSchema = z.strictObject({
   /** Uncompressed file bytes. */
   bytes: z.int().min(0),
   compressor: z.string(),
+  /**
+   * The job's staleness threshold when the backup ran (freshness.ts), so the dashboard can judge
+   * freshness without the agent's config; absent for a backup that was not a configured job.
+   */
+  staleAfterMs: z.int().min(1).optional(),
 });
 
 export const failureStateSchema = z.strictObject({

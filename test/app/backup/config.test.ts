@@ -42,6 +42,20 @@ describe("backup config", () => {
     );
   });
 
+  it("takes a staleness threshold only when it is longer than the job's period", () => {
+    const config = parse({
+      jobs: [{ label: "etc", sources: ["/etc"], intervalMinutes: 60, staleAfterMinutes: 90 }],
+    });
+
+    expect(config.jobs[0]?.staleAfterMinutes).toBe(90);
+    expect(() =>
+      parse({ jobs: [{ label: "etc", sources: ["/etc"], intervalMinutes: 60, staleAfterMinutes: 60 }] }),
+    ).toThrow(/backups\.jobs\[0\]\.staleAfterMinutes: must be longer than the job's period \(60 min\)/);
+    expect(() =>
+      parse({ jobs: [{ label: "etc", sources: ["/etc"], at: "02:30", staleAfterMinutes: 720 }] }),
+    ).toThrow(/staleAfterMinutes: must be longer than the job's period \(1440 min\)/);
+  });
+
   it("accepts restic's unlimited", () => {
     expect(parse({ retention: { keepDaily: "unlimited" } }).retention).toEqual({ keepDaily: "unlimited" });
   });
