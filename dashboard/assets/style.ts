@@ -39,5 +39,6 @@ th{color:var(--muted);font-weight:600}
 .incident-critical{border-left:4px solid var(--down);padding-left:10px}
 .incident-warning{border-left:4px solid var(--degraded);padding-left:10px}
 .problems li{color:var(--down)}
+.backup-job+.backup-job{margin-top:4px}.backup-job .label{font-weight:600}
 footer{max-width:980px;margin:0 auto 24px;padding:0 16px;color:var(--muted);font-size:12px}
 `;

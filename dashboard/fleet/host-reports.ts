@@ -15,7 +15,12 @@ export const hostBackupReportSchema = z.object({
     z.object({
       label: z.string(),
       lastSuccess: z
-        .object({ completedAt: z.iso.datetime({ offset: true }), size: z.number().nonnegative() })
+        .object({
+          completedAt: z.iso.datetime({ offset: true }),
+          size: z.number().nonnegative(),
+          /** The job's staleness threshold (absent: the default, app/backup/freshness.ts). */
+          staleAfterMs: z.number().positive().optional(),
+        })
         .optional(),
       lastFailure: z.object({ failedAt: z.iso.datetime({ offset: true }), error: z.string() }).optional(),
       lastVerify: z

@@ -1,19 +1,31 @@
 import type { Incident } from "../../app/alerts/state";
+import { backupFreshness, DEFAULT_STALE_AFTER_MS } from "../../app/backup/freshness";
 import type { HostStatus } from "../../app/hosts/heartbeat";
 import type { DashboardState } from "../state";
 import type { HostBackupReport, HostLogReport } from "./host-reports";
 
-export interface BackupSummary {
-  /** Backup jobs reported. */
-  jobs: number;
-  /** The newest successful backup across jobs. */
+/** One backup job of a host in the fleet view. */
+export interface BackupJobSummary {
+  label: string;
+  /** When the job's last success completed. */
   lastSuccessAt?: string;
   ageMs?: number;
   sizeBytes?: number;
-  /** The newest verification across jobs. */
+  /** The job's threshold: the one recorded with its last success, else 48 h (app/backup/freshness.ts). */
+  staleAfterMs: number;
+  /** The last success is older than `staleAfterMs`, or the job never succeeded. */
+  stale: boolean;
+  /** The job's last verification. */
   verify?: { ok: boolean; checkedAt: string; problems: string[] };
-  /** A failure newer than every success. */
+  /** The job's last failure, when newer than its last success. */
   failure?: { at: string; error: string };
+}
+
+export interface BackupSummary {
+  /** Every job the host reported, by label: one fresh job does not hide a stale one. */
+  jobs: BackupJobSummary[];
+  /** Labels of the stale jobs. */
+  stale: string[];
 }
 
 export interface LogSummary {
@@ -84,38 +96,44 @@ export function fleetView(state: DashboardState): FleetView {
   return { generatedAt: state.overview.generatedAt, hosts, problems };
 }
 
-/** Newest success, newest verification and a failure newer than any success, across jobs (pure). */
+/** The staleness threshold of a reported job: recorded with its last success, else the default. */
+export function reportedStaleAfterMs(job: HostBackupReport["jobs"][number]): number {
+  return job.lastSuccess?.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
+}
+
+/** Each job's last success, verification and failure, and whether it is stale (pure). */
 export function backupSummary(report: HostBackupReport, now: number): BackupSummary {
-  const newest = <T>(items: (T | undefined)[], at: (t: T) => string): T | undefined =>
-    items.filter((t): t is T => t !== undefined).sort((a, b) => (at(a) < at(b) ? 1 : -1))[0];
-  const success = newest(
-    report.jobs.map((j) => j.lastSuccess),
-    (s) => s.completedAt,
-  );
-  const verify = newest(
-    report.jobs.map((j) => j.lastVerify),
-    (v) => v.checkedAt,
-  );
-  const failure = newest(
-    report.jobs.map((j) => j.lastFailure),
-    (f) => f.failedAt,
-  );
-  return {
-    jobs: report.jobs.length,
-    ...(success
-      ? {
-          lastSuccessAt: success.completedAt,
-          ageMs: Math.max(0, now - Date.parse(success.completedAt)),
-          sizeBytes: success.size,
-        }
-      : {}),
-    ...(verify
-      ? { verify: { ok: verify.ok, checkedAt: verify.checkedAt, problems: verify.problems ?? [] } }
-      : {}),
-    ...(failure && (!success || Date.parse(failure.failedAt) > Date.parse(success.completedAt))
-      ? { failure: { at: failure.failedAt, error: failure.error } }
-      : {}),
-  };
+  const jobs = [...report.jobs]
+    .sort((a, b) => a.label.localeCompare(b.label))
+    .map((job): BackupJobSummary => {
+      const success = job.lastSuccess;
+      const staleAfterMs = reportedStaleAfterMs(job);
+      const { stale, ageMs } = backupFreshness({
+        lastSuccessAt: success?.completedAt,
+        staleAfterMs,
+        now: new Date(now),
+      });
+      const failure = job.lastFailure;
+      return {
+        label: job.label,
+        ...(success ? { lastSuccessAt: success.completedAt, ageMs, sizeBytes: success.size } : {}),
+        staleAfterMs,
+        stale,
+        ...(job.lastVerify
+          ? {
+              verify: {
+                ok: job.lastVerify.ok,
+                checkedAt: job.lastVerify.checkedAt,
+                problems: job.lastVerify.problems ?? [],
+              },
+            }
+          : {}),
+        ...(failure && (!success || Date.parse(failure.failedAt) > Date.parse(success.completedAt))
+          ? { failure: { at: failure.failedAt, error: failure.error } }
+          : {}),
+      };
+    });
+  return { jobs, stale: jobs.filter((j) => j.stale).map((j) => j.label) };
 }
 
 function logSummary(report: HostLogReport): LogSummary {

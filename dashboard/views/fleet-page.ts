@@ -1,3 +1,4 @@
+import { formatAge } from "../../app/hosts/heartbeat";
 import type { FleetHost, FleetView } from "../fleet/model";
 import { ago, bytes, timestamp } from "./format";
 import { type Html, html } from "./html";
@@ -37,21 +38,34 @@ function hostRow(h: FleetHost): Html {
 </tr>`;
 }
 
+/** One line per backup job, so a fresh job never hides a stale one. */
 function backupCell(h: FleetHost): Html | string {
-  if (!h.backup) return html`<span class="muted">no data</span>`;
-  const b = h.backup;
-  return html`${b.lastSuccessAt ? html`${ago(b.ageMs)} · ${bytes(b.sizeBytes)}` : html`<span class="muted">never succeeded</span>`}${
-    b.failure ? html`<div class="message">failed ${timestamp(b.failure.at)}: ${b.failure.error}</div>` : ""
-  }`;
+  if (!h.backup || h.backup.jobs.length === 0) return html`<span class="muted">no data</span>`;
+  return html`${h.backup.jobs.map(
+    (j) =>
+      html`<div class="backup-job" data-label="${j.label}"${j.stale ? html` data-stale="true"` : ""}><span class="label">${j.label}</span> ${
+        j.lastSuccessAt
+          ? html`${ago(j.ageMs)} · ${bytes(j.sizeBytes)}`
+          : html`<span class="muted">never succeeded</span>`
+      }${
+        j.stale
+          ? html` <span class="status status-degraded" title="no successful backup for more than ${formatAge(j.staleAfterMs)}">Stale</span>`
+          : ""
+      }${j.failure ? html`<div class="message">failed ${timestamp(j.failure.at)}: ${j.failure.error}</div>` : ""}</div>`,
+  )}`;
 }
 
 function verifyCell(h: FleetHost): Html | string {
-  if (!h.backup) return html`<span class="muted">no data</span>`;
-  const v = h.backup.verify;
-  if (!v) return html`<span class="muted">not verified</span>`;
-  return v.ok
-    ? html`<span class="status status-up">OK</span> <span class="meta">${timestamp(v.checkedAt)}</span>`
-    : html`<span class="status status-down">Failed</span>${v.problems.slice(0, 3).map((p) => html`<div class="message">${p}</div>`)}`;
+  if (!h.backup || h.backup.jobs.length === 0) return html`<span class="muted">no data</span>`;
+  return html`${h.backup.jobs.map((j) => {
+    const v = j.verify;
+    const result = !v
+      ? html`<span class="muted">not verified</span>`
+      : v.ok
+        ? html`<span class="status status-up">OK</span> <span class="meta">${timestamp(v.checkedAt)}</span>`
+        : html`<span class="status status-down">Failed</span>${v.problems.slice(0, 3).map((p) => html`<div class="message">${p}</div>`)}`;
+    return html`<div class="backup-job" data-label="${j.label}"><span class="label">${j.label}</span> ${result}</div>`;
+  })}`;
 }
 
 function logsCell(h: FleetHost): Html | string {

@@ -32,9 +32,40 @@ describe("fleet view", () => {
     expect(web01).toContain("<td>75%</td>"); // memory
     expect(web01).toContain("<div>/ 85%</div>");
     expect(web01).toContain("<td>0.50</td>");
-    expect(web01).toContain('<td class="backup">2h 0m ago · 5.0 MiB</td>');
-    expect(web01).toContain('<span class="status status-up">OK</span>');
+    expect(web01).toContain(
+      '<td class="backup"><div class="backup-job" data-label="etc"><span class="label">etc</span> 2h 0m ago · 5.0 MiB</div></td>',
+    );
+    expect(web01).toContain('<span class="label">etc</span> <span class="status status-up">OK</span>');
     expect(web01).toContain("7 errors, 3 warnings");
+  });
+
+  it("lists each backup job and marks the one whose last success is older than its threshold", async () => {
+    const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000).toISOString();
+    await store.put(
+      "hosts/web01.backup.json",
+      JSON.stringify({
+        jobs: [
+          { label: "etc", lastSuccess: { completedAt: hoursAgo(1), size: 1024 } },
+          {
+            label: "www",
+            lastSuccess: { completedAt: hoursAgo(13), size: 2048, staleAfterMs: 12 * 3_600_000 },
+            lastFailure: { failedAt: hoursAgo(1), error: "<b>disk</b> full" },
+          },
+        ],
+      }),
+    );
+    const { app } = await dashboardFor(testConfig(), store, { now });
+
+    const web01 = row(await (await app.request("/fleet", { headers: bearer })).text(), "web01");
+
+    expect(web01).toContain(
+      '<div class="backup-job" data-label="etc"><span class="label">etc</span> 1h 0m ago · 1.0 KiB</div>',
+    );
+    expect(web01).toContain(
+      '<div class="backup-job" data-label="www" data-stale="true"><span class="label">www</span> 13h 0m ago · 2.0 KiB <span class="status status-degraded" title="no successful backup for more than 12h 0m">Stale</span>',
+    );
+    expect(web01).toContain("failed 2026-11-21 09:00:00 UTC: &lt;b&gt;disk&lt;/b&gt; full");
+    expect(web01.match(/data-stale/g)).toHaveLength(1);
   });
 
   it("shows a host with a stale heartbeat as down, with its open alert", async () => {
@@ -102,7 +133,7 @@ describe("fleet view", () => {
       cpuPercent: 42.5,
       memoryPercent: 75,
       alerts: [],
-      backup: { jobs: 1, sizeBytes: 5 * 1024 * 1024, verify: { ok: true } },
+      backup: { jobs: [{ label: "etc", sizeBytes: 5 * 1024 * 1024, stale: false, verify: { ok: true } }] },
       logs: { errors: 7, warnings: 3, windowMinutes: 60 },
     });
     expect(view.hosts[0]?.alerts).toEqual([expect.objectContaining({ subject: "host:db01:heartbeat" })]);
@@ -161,11 +192,17 @@ describe("reports written by the agent's own writers", () => {
     expect(view.problems).toEqual([]);
     expect(view.hosts.find((h) => h.host === "db01")).toMatchObject({
       backup: {
-        jobs: 1,
-        lastSuccessAt: at(60),
-        ageMs: 3_600_000,
-        sizeBytes: 3 * 1024 * 1024,
-        verify: { ok: false, problems: ["dump.sql: sha256 mismatch"] },
+        jobs: [
+          {
+            label: "pgdump",
+            lastSuccessAt: at(60),
+            ageMs: 3_600_000,
+            sizeBytes: 3 * 1024 * 1024,
+            stale: false,
+            verify: { ok: false, problems: ["dump.sql: sha256 mismatch"] },
+          },
+        ],
+        stale: [],
       },
       logs: { errors: 8, warnings: 2, windowMinutes: 60, topErrors: [{ message: "DiskFull", count: 8 }] },
     });
