@@ -1,5 +1,10 @@
 export * from "./config";
-export { createMetricsRegistry, type HostMetricsSource, type MetricsSources } from "./prometheus";
+export {
+  type BackupMetricsSource,
+  createMetricsRegistry,
+  type HostMetricsSource,
+  type MetricsSources,
+} from "./prometheus";
 export { MetricsSampler, type SamplerOptions } from "./sampler";
 export { type HostSnapshot, hostSnapshotSchema } from "./snapshot";
 export { type SystemSource, systemSource } from "./source";

@@ -8,11 +8,25 @@ export interface HostMetricsSource {
   up?: boolean;
 }
 
+/** One backup job's last outcomes, as the agent's backup summary (`hosts/<host>.backup.json`) has them. */
+export interface BackupMetricsSource {
+  host: string;
+  /** The job's label. */
+  label: string;
+  lastSuccess?: { completedAt: string; size: number } | undefined;
+  lastFailure?: { failedAt: string } | undefined;
+  lastVerify?: { checkedAt: string; ok: boolean } | undefined;
+  /** The job's staleness threshold (app/backup/freshness.ts); no series when absent. */
+  staleAfterMs?: number | undefined;
+}
+
 export interface MetricsSources {
   /** Host snapshots to expose (the agent's own, or every heartbeat for the dashboard). */
   hosts?: () => readonly HostMetricsSource[];
   /** The latest result of every check. */
   checks?: () => readonly CheckResult[];
+  /** Every backup job's last outcomes (the dashboard: each host's backup summary). */
+  backups?: () => readonly BackupMetricsSource[];
   now?: () => Date;
 }
 
@@ -22,12 +36,14 @@ const STATES = ["up", "degraded", "down"] as const;
  * A dedicated prom-client Registry (never the global one) whose values are read from the sources
  * at scrape time, so `/metrics` is as cheap as formatting cached data. Host metrics use
  * node_exporter names and units (plus a `host` label) so existing dashboards work; opsdeck's own
- * are `opsdeck_*`.
+ * are `opsdeck_*`. Backup series are labelled `host` and `label` (the job's label; not `job`, which
+ * Prometheus sets on every scraped series and would rename to `exported_job`).
  */
 export function createMetricsRegistry(sources: MetricsSources): Registry {
   const registry = new Registry();
   const hosts = () => sources.hosts?.() ?? [];
   const checks = () => sources.checks?.() ?? [];
+  const backups = () => sources.backups?.() ?? [];
   const now = sources.now ?? (() => new Date());
 
   /** A gauge recomputed from the sources on every scrape. */
@@ -211,6 +227,68 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
   );
   gauge("opsdeck_check_attempts", "Attempts the check's last run needed.", checkLabels, (set) =>
     eachCheck((r, l) => set(l, r.attempts)),
+  );
+
+  // Backup freshness: timestamps rather than ages, so the exposition does not change between
+  // snapshots; an age is `time() - opsdeck_backup_last_success_timestamp_seconds` in PromQL.
+  const backupLabels = ["host", "label"] as const;
+  const eachBackup = (fn: (b: BackupMetricsSource, labels: { host: string; label: string }) => void) => {
+    for (const b of backups()) fn(b, { host: b.host, label: b.label });
+  };
+  const seconds = (iso: string) => Date.parse(iso) / 1000;
+  gauge(
+    "opsdeck_backup_last_success_timestamp_seconds",
+    "When the backup job's last success completed, in unixtime.",
+    backupLabels,
+    (set) =>
+      eachBackup((b, l) => {
+        if (b.lastSuccess) set(l, seconds(b.lastSuccess.completedAt));
+      }),
+  );
+  gauge(
+    "opsdeck_backup_last_success_size_bytes",
+    "Stored (compressed) bytes of the backup job's last success.",
+    backupLabels,
+    (set) =>
+      eachBackup((b, l) => {
+        if (b.lastSuccess) set(l, b.lastSuccess.size);
+      }),
+  );
+  gauge(
+    "opsdeck_backup_last_failure_timestamp_seconds",
+    "When the backup job last failed, in unixtime (also when a success came later).",
+    backupLabels,
+    (set) =>
+      eachBackup((b, l) => {
+        if (b.lastFailure) set(l, seconds(b.lastFailure.failedAt));
+      }),
+  );
+  gauge(
+    "opsdeck_backup_last_verify_ok",
+    "1 when the backup job's last verification passed, 0 when it failed; absent when never verified.",
+    backupLabels,
+    (set) =>
+      eachBackup((b, l) => {
+        if (b.lastVerify) set(l, b.lastVerify.ok ? 1 : 0);
+      }),
+  );
+  gauge(
+    "opsdeck_backup_last_verify_timestamp_seconds",
+    "When the backup job's last verification ran, in unixtime.",
+    backupLabels,
+    (set) =>
+      eachBackup((b, l) => {
+        if (b.lastVerify) set(l, seconds(b.lastVerify.checkedAt));
+      }),
+  );
+  gauge(
+    "opsdeck_backup_stale_after_seconds",
+    "The backup job is stale when its last success is older than this.",
+    backupLabels,
+    (set) =>
+      eachBackup((b, l) => {
+        if (b.staleAfterMs !== undefined) set(l, b.staleAfterMs / 1000);
+      }),
   );
   return registry;
 }

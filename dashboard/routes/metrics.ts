@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { CheckResult } from "../../app/checks/result";
 import { createMetricsRegistry } from "../../app/metrics/prometheus";
+import { reportedStaleAfterMs } from "../fleet/model";
 import { type CachedBody, cachedBody, respondCached } from "../http/cached-response";
 import { currentSnapshot } from "../http/content";
 import type { DashboardEnv } from "../http/env";
@@ -9,8 +10,8 @@ import type { RouteDeps } from "./deps";
 
 /**
  * `/metrics` for Prometheus (operators only: host metrics describe the infrastructure). Values
- * come from the cached snapshot: every host's last heartbeat and every check's last result, so a
- * scrape never samples this machine or probes anything. The exposition is rendered once per
+ * come from the cached snapshot: every host's last heartbeat, every check's last result and every
+ * host's backup summary, so a scrape never samples this machine or probes anything. The exposition is rendered once per
  * snapshot and served as prebuilt bytes, like the status page.
  */
 export function metricsRoutes(deps: RouteDeps): Hono<DashboardEnv> {
@@ -23,6 +24,10 @@ export function metricsRoutes(deps: RouteDeps): Hono<DashboardEnv> {
       ),
     checks: () =>
       (scraped?.overview.checks ?? []).flatMap((c) => (c.latest ? [c.latest as CheckResult] : [])),
+    backups: () =>
+      Object.entries(scraped?.reports ?? {}).flatMap(([host, r]) =>
+        (r.backup?.jobs ?? []).map((job) => ({ host, ...job, staleAfterMs: reportedStaleAfterMs(job) })),
+      ),
     now: deps.now,
   });
   const headers = { ...deps.securityHeaders, "cache-control": "no-store" };

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { recordFailure, recordSuccess, recordVerify } from "../../app/backup/state";
 import type { Store } from "../../app/storage/store";
 import { useTempDirs } from "../support/temp-dir";
 import { bearer, dashboardFor, seededStore, testConfig } from "./support";
@@ -25,6 +26,74 @@ describe("/metrics", () => {
     expect(text).toContain('opsdeck_host_up{host="web01"} 1');
     expect(text).toContain('opsdeck_host_up{host="db01"} 0');
     expect(text).toContain('node_load1{host="web01"} 0.5');
+  });
+
+  it("exposes each backup job's freshness, as app/backup records it, per host and label", async () => {
+    const at = (hoursAgo: number) => new Date(NOW.getTime() - hoursAgo * 3_600_000).toISOString();
+    const success = (label: string, hoursAgo: number, size: number, staleAfterMs?: number) => ({
+      host: "web01",
+      label,
+      id: `x-${label}`,
+      key: `backups/web01/x-${label}.tar.gz`,
+      startedAt: at(hoursAgo),
+      completedAt: at(hoursAgo),
+      durationMs: 0,
+      size,
+      sha256: "0".repeat(64),
+      files: 1,
+      bytes: size,
+      compressor: "gzip",
+      ...(staleAfterMs ? { staleAfterMs } : {}),
+    });
+    await recordSuccess(store, success("etc", 2, 5_242_880, 12 * 3_600_000), NOW);
+    await recordVerify(
+      store,
+      {
+        host: "web01",
+        label: "etc",
+        id: "x-etc",
+        key: "backups/web01/x-etc.tar.gz",
+        checkedAt: at(1),
+        ok: true,
+        problems: [],
+      },
+      NOW,
+    );
+    await recordSuccess(store, success("www", 30, 1024), NOW);
+    await recordFailure(
+      store,
+      {
+        host: "web01",
+        label: "www",
+        startedAt: at(3),
+        failedAt: at(3),
+        phase: "archiving",
+        error: "disk full",
+      },
+      NOW,
+    );
+    const { app } = await dashboardFor(testConfig(), store, { now: () => NOW });
+    const seconds = (iso: string) => Date.parse(iso) / 1000;
+
+    const text = await (await app.request("/metrics", { headers: bearer })).text();
+
+    expect(text).toContain(
+      `opsdeck_backup_last_success_timestamp_seconds{host="web01",label="etc"} ${seconds(at(2))}`,
+    );
+    expect(text).toContain(
+      `opsdeck_backup_last_success_timestamp_seconds{host="web01",label="www"} ${seconds(at(30))}`,
+    );
+    expect(text).toContain('opsdeck_backup_last_success_size_bytes{host="web01",label="etc"} 5242880');
+    expect(text).toContain('opsdeck_backup_last_success_size_bytes{host="web01",label="www"} 1024');
+    expect(text).toContain('opsdeck_backup_last_verify_ok{host="web01",label="etc"} 1');
+    expect(text).not.toContain('opsdeck_backup_last_verify_ok{host="web01",label="www"}');
+    expect(text).toContain(
+      `opsdeck_backup_last_failure_timestamp_seconds{host="web01",label="www"} ${seconds(at(3))}`,
+    );
+    expect(text).not.toContain('opsdeck_backup_last_failure_timestamp_seconds{host="web01",label="etc"}');
+    // etc recorded its job's threshold; www did not, so it has the default (48 h).
+    expect(text).toContain('opsdeck_backup_stale_after_seconds{host="web01",label="etc"} 43200');
+    expect(text).toContain('opsdeck_backup_stale_after_seconds{host="web01",label="www"} 172800');
   });
 
   it("serves every scrape of one snapshot the same bytes, with the security policy and no caching", async () => {

@@ -61,6 +61,59 @@ describe("prometheus exposition", () => {
     );
   });
 
+  it("exposes each backup job's last success, failure and verification per host and label", async () => {
+    const registry = createMetricsRegistry({
+      backups: () => [
+        {
+          host: "web01",
+          label: "etc",
+          lastSuccess: { completedAt: "2026-11-20T05:00:00.000Z", size: 5_242_880 },
+          lastVerify: { checkedAt: "2026-11-20T05:10:00.000Z", ok: true },
+          staleAfterMs: 48 * 3_600_000,
+        },
+        {
+          host: "web01",
+          label: "www",
+          lastSuccess: { completedAt: "2026-11-18T05:00:00.000Z", size: 1024 },
+          lastFailure: { failedAt: "2026-11-20T05:00:00.000Z" },
+          lastVerify: { checkedAt: "2026-11-18T05:10:00.000Z", ok: false },
+          staleAfterMs: 12 * 3_600_000,
+        },
+        { host: "db01", label: "pgdump", lastFailure: { failedAt: "2026-11-20T06:00:00.000Z" } },
+      ],
+      now: () => now,
+    });
+    const at = (iso: string) => Date.parse(iso) / 1000;
+
+    const text = await registry.metrics();
+
+    expect(text).toContain("# TYPE opsdeck_backup_last_success_timestamp_seconds gauge");
+    expect(text).toContain(
+      `opsdeck_backup_last_success_timestamp_seconds{host="web01",label="etc"} ${at("2026-11-20T05:00:00Z")}`,
+    );
+    expect(text).toContain(
+      `opsdeck_backup_last_success_timestamp_seconds{host="web01",label="www"} ${at("2026-11-18T05:00:00Z")}`,
+    );
+    expect(text).toContain('opsdeck_backup_last_success_size_bytes{host="web01",label="etc"} 5242880');
+    expect(text).toContain('opsdeck_backup_last_success_size_bytes{host="web01",label="www"} 1024');
+    expect(text).toContain(
+      `opsdeck_backup_last_failure_timestamp_seconds{host="web01",label="www"} ${at("2026-11-20T05:00:00Z")}`,
+    );
+    expect(text).toContain('opsdeck_backup_last_verify_ok{host="web01",label="etc"} 1');
+    expect(text).toContain('opsdeck_backup_last_verify_ok{host="web01",label="www"} 0');
+    expect(text).toContain(
+      `opsdeck_backup_last_verify_timestamp_seconds{host="web01",label="etc"} ${at("2026-11-20T05:10:00Z")}`,
+    );
+    expect(text).toContain('opsdeck_backup_stale_after_seconds{host="web01",label="etc"} 172800');
+    expect(text).toContain('opsdeck_backup_stale_after_seconds{host="web01",label="www"} 43200');
+    // A series only where there is a record: no failure for etc, no success or verification for pgdump.
+    expect(text).not.toContain('opsdeck_backup_last_failure_timestamp_seconds{host="web01",label="etc"}');
+    expect(text).toContain(
+      `opsdeck_backup_last_failure_timestamp_seconds{host="db01",label="pgdump"} ${at("2026-11-20T06:00:00Z")}`,
+    );
+    expect(text).not.toMatch(/opsdeck_backup_last_(success|verify)_\w+\{host="db01"/);
+  });
+
   it("reads the sources at scrape time and keeps out of the global registry", async () => {
     let results: CheckResult[] = [];
     const registry = createMetricsRegistry({ checks: () => results, now: () => now });
