@@ -1,7 +1,10 @@
 import { Resolver } from "node:dns/promises";
 import type { DnsCheckConfig } from "./config";
 import type { ProbeContext } from "./probe-context";
-import { downOutcome, type ProbeOutcome } from "./result";
+import { downOutcome, type ProbeOutcome, unreachableOutcome } from "./result";
+
+/** Resolver errors that are an answer (no such name, no such record), not a failure to get one. */
+const ANSWER_CODES = new Set(["ENOTFOUND", "ENODATA"]);
 
 /** The slice of `dns.promises.Resolver` a DNS check uses; inject another for tests or special setups. */
 export interface DnsResolver {
@@ -42,7 +45,10 @@ export async function probeDns(check: DnsCheckConfig, ctx: ProbeContext): Promis
     answers = normaliseAnswers(check.recordType, await resolver.resolve(check.hostname, check.recordType));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    return downOutcome(`cannot resolve ${check.recordType} ${check.hostname}: ${code}`, {
+    // NXDOMAIN and NODATA are the server's answer about this name; anything else (timeout,
+    // refused, SERVFAIL) means no usable answer came back, which counts against the target.
+    const outcome = ANSWER_CODES.has(code) ? downOutcome : unreachableOutcome;
+    return outcome(`cannot resolve ${check.recordType} ${check.hostname}: ${code}`, {
       conditions: [{ name: "resolve", passed: false, severity: "down", detail: code }],
     });
   } finally {

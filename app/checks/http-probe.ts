@@ -1,7 +1,14 @@
+import type { Dispatcher } from "undici";
 import type { HttpCheckConfig } from "./config";
 import { evaluateHttp } from "./http-conditions";
 import type { ProbeContext } from "./probe-context";
-import { type CertificateInfo, downOutcome, outcomeFromConditions, type ProbeOutcome } from "./result";
+import {
+  type CertificateInfo,
+  downOutcome,
+  outcomeFromConditions,
+  type ProbeOutcome,
+  unreachableOutcome,
+} from "./result";
 
 /** Bodies are read up to this size; checks look at health endpoints, not downloads. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -14,10 +21,17 @@ export async function probeHttp(check: HttpCheckConfig, ctx: ProbeContext): Prom
       ? ctx.certificateFor(check, url, ctx.signal).catch((error: Error) => error)
       : Promise.resolve(undefined);
 
+  let dispatcher: Dispatcher | undefined;
+  try {
+    dispatcher = await ctx.dispatcherFor(check);
+  } catch (error) {
+    // A local problem (the CA file cannot be read), not the target's: a plain down.
+    await certificate;
+    return downOutcome(`cannot set up the request: ${(error as Error).message}`);
+  }
   const started = performance.now();
   let response: Response;
   try {
-    const dispatcher = await ctx.dispatcherFor(check);
     response = await ctx.fetch(check.url, {
       method: check.method,
       headers: check.headers,
@@ -28,14 +42,14 @@ export async function probeHttp(check: HttpCheckConfig, ctx: ProbeContext): Prom
     } as RequestInit);
   } catch (error) {
     await certificate;
-    return downOutcome(`request failed: ${describeFetchError(error)}`);
+    return unreachableOutcome(`request failed: ${describeFetchError(error)}`);
   }
   let body: { text: string; truncated: boolean };
   try {
     body = await readBody(response);
   } catch (error) {
     await certificate;
-    return downOutcome(`reading the body failed: ${describeFetchError(error)}`, {
+    return unreachableOutcome(`reading the body failed: ${describeFetchError(error)}`, {
       statusCode: response.status,
     });
   }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { StatuspageCheckConfig } from "./config";
 import { describeFetchError } from "./http-probe";
 import type { ProbeContext } from "./probe-context";
-import { type CheckStatus, downOutcome, type ProbeOutcome } from "./result";
+import { type CheckStatus, downOutcome, type ProbeOutcome, unreachableOutcome } from "./result";
 
 /** The part of an Atlassian Statuspage v2 `status.json` (or `summary.json`) a check needs. */
 const statuspageSchema = z.object({
@@ -36,7 +36,7 @@ export async function probeStatuspage(
     response = await ctx.fetch(check.url, { headers: { accept: "application/json" }, signal: ctx.signal });
     text = await response.text();
   } catch (error) {
-    return downOutcome(`request failed: ${describeFetchError(error)}`);
+    return unreachableOutcome(`request failed: ${describeFetchError(error)}`);
   }
   if (!response.ok)
     return downOutcome(`status page answered ${response.status}`, { statusCode: response.status });

@@ -1,7 +1,7 @@
 import * as net from "node:net";
 import type { TcpCheckConfig } from "./config";
 import type { ProbeContext } from "./probe-context";
-import { downOutcome, type ProbeOutcome } from "./result";
+import { type ProbeOutcome, unreachableOutcome } from "./result";
 
 /** Up when a TCP connection opens; the socket is closed straight away. */
 export function probeTcp(check: TcpCheckConfig, ctx: ProbeContext): Promise<ProbeOutcome> {
@@ -23,7 +23,7 @@ export function probeTcp(check: TcpCheckConfig, ctx: ProbeContext): Promise<Prob
     );
     socket.once("error", (error: NodeJS.ErrnoException) =>
       finish(
-        downOutcome(`cannot connect to ${check.host}:${check.port}: ${error.code ?? error.message}`, {
+        unreachableOutcome(`cannot connect to ${check.host}:${check.port}: ${error.code ?? error.message}`, {
           conditions: [
             { name: "connect", passed: false, severity: "down", detail: error.code ?? error.message },
           ],

@@ -1,7 +1,7 @@
 import { runAlertCycle } from "../alerts/cycle";
 import { activeWindow } from "../alerts/maintenance";
 import { CHECKS_ALERT_STATE_KEY } from "../alerts/state";
-import type { CheckResult } from "../checks/result";
+import type { CancelledCheck, CheckResult } from "../checks/result";
 import { CheckRunner } from "../checks/runner";
 import type { MonitoringConfig } from "../config/schema";
 import type { CompactReport } from "../history/compact";
@@ -16,7 +16,10 @@ import type { MonitorDeps } from "./deps";
 import { checkObservations, heartbeatObservations } from "./observations";
 
 export interface RoundOptions extends MonitorDeps {
-  /** Cancels the round: queued checks are skipped, finished results are still saved. */
+  /**
+   * Cancels the round (shutdown): queued checks are skipped and running ones cut short; both are
+   * reported as `cancelled` and neither saved nor alerted on. Finished results are still saved.
+   */
   signal?: AbortSignal;
   /** Compact history at the end when due (default true; long-lived processes use their own task). */
   compact?: boolean;
@@ -26,7 +29,10 @@ export interface RoundReport {
   roundId: string;
   startedAt: string;
   finishedAt: string;
+  /** Results of the checks that finished; the only ones saved and alerted on. */
   results: CheckResult[];
+  /** Checks the round's cancel cut short or never started: no result, not saved, not alerted on. */
+  cancelled: CancelledCheck[];
   /** Alert events this round raised (opened, resolved, reminders). */
   events: AlertEvent[];
   /** Notifications still waiting for a notifier. */
@@ -58,8 +64,12 @@ export async function runChecksRound(
   const roundId = newRoundId();
   const startedAt = now();
   let results: CheckResult[];
+  let cancelled: CancelledCheck[];
   try {
-    results = await runner.runAll(config.checks, options.signal ? { signal: options.signal } : {});
+    ({ results, cancelled } = await runner.runRound(
+      config.checks,
+      options.signal ? { signal: options.signal } : {},
+    ));
   } finally {
     if (!options.runner) await runner.close();
   }
@@ -75,6 +85,7 @@ export async function runChecksRound(
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
     results,
+    cancelled,
     events: [],
     undelivered: 0,
     errors: [],
@@ -116,9 +127,10 @@ export async function runChecksRound(
       roundId,
       checks: results.length,
       down: results.filter((r) => r.status === "down").length,
+      cancelled: cancelled.length,
       events: report.events.length,
     },
-    "checks round saved",
+    cancelled.length > 0 ? "checks round cancelled; finished results saved" : "checks round saved",
   );
   return report;
 }

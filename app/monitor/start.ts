@@ -67,7 +67,12 @@ export function startMonitor(
           signal,
           compact: false,
         });
-        lastResults = report.results;
+        // A cancelled round (shutdown) keeps the previous result of the checks it cut short.
+        const fresh = new Map([...lastResults, ...report.results].map((r) => [r.checkId, r]));
+        lastResults =
+          report.cancelled.length === 0
+            ? report.results
+            : config.checks.flatMap((c) => fresh.get(c.id) ?? []);
       },
     });
     scheduler.register({

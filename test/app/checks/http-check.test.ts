@@ -22,6 +22,7 @@ let inFlight = 0;
 let maxInFlight = 0;
 let hangClosed: Promise<void> = Promise.resolve();
 let onHangClosed: () => void = () => {};
+let onHangStarted: () => void = () => {};
 
 function route(req: IncomingMessage, res: ServerResponse): void {
   const url = new URL(req.url ?? "/", "http://x");
@@ -59,8 +60,9 @@ function route(req: IncomingMessage, res: ServerResponse): void {
       res.end();
       return;
     case "/hang":
-      // Never answers; tells the test when the client gives up and closes the connection.
+      // Never answers; tells the test when it arrives and when the client gives up and closes it.
       req.socket.once("close", () => onHangClosed());
+      onHangStarted();
       return;
     case "/echo":
       res.setHeader("content-type", "application/json");
@@ -223,19 +225,82 @@ describe("http check", () => {
     expect(flakyHits).toBe(2);
   });
 
-  it("opens the circuit after repeated failures and stops probing that target", async () => {
+  it("opens one circuit per target: failures of either check on a dead origin short-circuit both", async () => {
+    // Takes requests and never answers: every attempt times out, and the server counts them. (It
+    // counts requests, not sockets: undici opens a spare connection after an aborted request.)
+    let requests = 0;
+    const dead = await startHttpServer(() => {
+      requests++;
+    });
+    const runner = new CheckRunner(
+      checkDefaultsSchema.parse({ retries: 0, breaker: { failures: 2, halfOpenAfterMs: 60_000 } }),
+    );
+    const a = httpCheck({ id: "a", url: `http://127.0.0.1:${dead.port}/a`, timeoutMs: 100 });
+    const b = httpCheck({ id: "b", url: `http://127.0.0.1:${dead.port}/b`, timeoutMs: 100 });
+
+    // One failure each: two in a row on the target, so its breaker opens for both checks.
+    const results = [await runner.run(a), await runner.run(b), await runner.run(a), await runner.run(b)];
+    await runner.close();
+    await dead.close();
+
+    expect(results.map((r) => [r.checkId, r.status, r.message])).toEqual([
+      ["a", "down", "timed out after 100 ms"],
+      ["b", "down", "timed out after 100 ms"],
+      ["a", "down", "circuit open: not probed after repeated failures"],
+      ["b", "down", "circuit open: not probed after repeated failures"],
+    ]);
+    expect(results[3]).toMatchObject({ type: "http", attempts: 0, conditions: [] });
+    expect(requests).toBe(2);
+  });
+
+  it("shares the open circuit of a refused origin across checks in a round", async () => {
+    const port = await closedPort();
+    let attempts = 0;
+    const countingFetch: typeof fetch = (input, init) => {
+      attempts++;
+      return fetch(input, init);
+    };
+    const runner = new CheckRunner(
+      checkDefaultsSchema.parse({ retries: 0, concurrency: 1, breaker: { failures: 2 } }),
+      { fetch: countingFetch },
+    );
+    const checks = ["a", "b", "c", "d"].map((id) => httpCheck({ id, url: `http://127.0.0.1:${port}/${id}` }));
+
+    const results = await runner.runAll(checks);
+    await runner.close();
+
+    expect(results.map((r) => r.message.split(":")[0])).toEqual([
+      "request failed",
+      "request failed",
+      "circuit open",
+      "circuit open",
+    ]);
+    expect(attempts).toBe(2);
+  });
+
+  it("keeps probing an origin that answers: a bad answer concerns one check, not the target", async () => {
     failHits = 0;
     const runner = new CheckRunner(
       checkDefaultsSchema.parse({ retries: 0, breaker: { failures: 2, halfOpenAfterMs: 60_000 } }),
     );
-    const check = httpCheck({ url: `${server.url}/fail` });
+    const failing = httpCheck({ id: "api", url: `${server.url}/fail` });
+    const healthy = httpCheck({ id: "web", url: `${server.url}/ok` });
 
-    const results = [await runner.run(check), await runner.run(check), await runner.run(check)];
+    const results = [
+      await runner.run(failing),
+      await runner.run(failing),
+      await runner.run(failing),
+      await runner.run(healthy),
+    ];
     await runner.close();
 
-    expect(results.map((r) => r.status)).toEqual(["down", "down", "down"]);
-    expect(results[2]?.message).toBe("circuit open: not probed after repeated failures");
-    expect(failHits).toBe(2);
+    expect(results.map((r) => [r.checkId, r.status, r.message])).toEqual([
+      ["api", "down", "status 500, expected 2xx"],
+      ["api", "down", "status 500, expected 2xx"],
+      ["api", "down", "status 500, expected 2xx"],
+      ["web", "up", "OK"],
+    ]);
+    expect(failHits).toBe(3);
   });
 
   it("never throws: a refused connection becomes a down result", async () => {
@@ -274,5 +339,70 @@ describe("http check", () => {
     await runner.close();
 
     expect(results.length).toBeLessThan(checks.length);
+  });
+
+  it("reports a check cut short by the round's cancel as cancelled, not down, and stores nothing for it", async () => {
+    hangClosed = new Promise((resolve) => {
+      onHangClosed = resolve;
+    });
+    const controller = new AbortController();
+    onHangStarted = () => controller.abort();
+    // One failure would open the breaker: a cancel must not count as one.
+    const runner = new CheckRunner(
+      checkDefaultsSchema.parse({ retries: 2, retryDelayMs: 10, concurrency: 1, breaker: { failures: 1 } }),
+    );
+    const checks = [
+      httpCheck({ id: "first", url: `${server.url}/ok` }),
+      httpCheck({ id: "hung", url: `${server.url}/hang`, timeoutMs: 5_000 }),
+      httpCheck({ id: "queued", url: `${server.url}/ok` }),
+    ];
+
+    const started = performance.now();
+    const round = await runner.runRound(checks, { signal: controller.signal });
+    const elapsed = performance.now() - started;
+    onHangStarted = () => {};
+    await hangClosed; // the probe let go of its socket
+
+    expect(elapsed).toBeLessThan(2_000);
+    expect(round.results.map((r) => [r.checkId, r.status])).toEqual([["first", "up"]]);
+    expect(round.cancelled).toEqual([
+      expect.objectContaining({ checkId: "hung", type: "http", status: "cancelled", attempts: 1 }),
+      expect.objectContaining({ checkId: "queued", status: "cancelled", attempts: 0, durationMs: 0 }),
+    ]);
+    expect(round.cancelled[0]?.startedAt).toEqual(expect.any(String));
+    expect(round.cancelled[1]?.startedAt).toBeUndefined();
+
+    // The target's breaker did not count the cancel: the origin is still probed.
+    const after = await runner.run(httpCheck({ id: "again", url: `${server.url}/ok` }));
+    await runner.close();
+    expect(after).toMatchObject({ status: "up", attempts: 1 });
+  });
+
+  it("leaves cancelled checks out of runAll and reports them from run", async () => {
+    const controller = new AbortController();
+    onHangStarted = () => controller.abort();
+    const runner = new CheckRunner(checkDefaultsSchema.parse({ retries: 0 }));
+    const hung = httpCheck({ id: "hung", url: `${server.url}/hang`, timeoutMs: 5_000 });
+
+    const viaRun = await runner.run(hung, { signal: controller.signal });
+    const viaRunAll = await runner.runAll([hung], { signal: controller.signal });
+    onHangStarted = () => {};
+    await runner.close();
+
+    expect(viaRun).toMatchObject({ checkId: "hung", status: "cancelled", attempts: 1 });
+    expect(viaRunAll).toEqual([]);
+  });
+
+  it("still reports its own per-attempt timeout as down while a round signal is listening", async () => {
+    const controller = new AbortController();
+    const runner = new CheckRunner(checkDefaultsSchema.parse({ retries: 0 }));
+
+    const round = await runner.runRound([httpCheck({ url: `${server.url}/hang`, timeoutMs: 100 })], {
+      signal: controller.signal,
+    });
+    await runner.close();
+
+    expect(round.cancelled).toEqual([]);
+    expect(round.results).toMatchObject([{ status: "down", message: "timed out after 100 ms" }]);
   });
 });

@@ -1,6 +1,7 @@
+import * as dgram from "node:dgram";
 import dns2 from "dns2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkDefaultsSchema, checkSchema, runChecksOnce } from "../../../app/checks";
+import { CheckRunner, checkDefaultsSchema, checkSchema, runChecksOnce, targetOf } from "../../../app/checks";
 import { closedPort, startTcpServer } from "../../support/loopback";
 
 const noRetries = checkDefaultsSchema.parse({ retries: 0 });
@@ -27,6 +28,48 @@ describe("tcp check", () => {
 
     expect(result?.status).toBe("down");
     expect(result?.message).toContain("ECONNREFUSED");
+  });
+
+  it("shares one breaker among the checks on a refused host:port", async () => {
+    const port = await closedPort();
+    const checks = ["db-a", "db-b", "db-c"].map((id) =>
+      checkSchema.parse({ id, type: "tcp", host: "127.0.0.1", port }),
+    );
+
+    const results = await runChecksOnce(
+      checks,
+      checkDefaultsSchema.parse({ retries: 0, concurrency: 1, breaker: { failures: 2 } }),
+    );
+
+    expect(results.map((r) => [r.checkId, r.status, r.message.split(":")[0]])).toEqual([
+      ["db-a", "down", "cannot connect to 127.0.0.1"],
+      ["db-b", "down", "cannot connect to 127.0.0.1"],
+      ["db-c", "down", "circuit open"],
+    ]);
+  });
+});
+
+describe("breaker targets", () => {
+  it("are the origin for http and statuspage, host:port for tcp, resolver and name for dns", () => {
+    const targets = [
+      { id: "a", type: "http", url: "https://API.example.com/health?x=1" },
+      { id: "b", type: "statuspage", url: "https://api.example.com:443/api/v2/status.json" },
+      { id: "c", type: "http", url: "http://api.example.com:8080/" },
+      { id: "d", type: "tcp", host: "DB.internal", port: 5432 },
+      { id: "e", type: "tcp", host: "::1", port: 6379 },
+      { id: "f", type: "dns", hostname: "Example.com.", recordType: "AAAA", server: "10.0.0.2:53" },
+      { id: "g", type: "dns", hostname: "example.com" },
+    ].map((c) => targetOf(checkSchema.parse(c)));
+
+    expect(targets).toEqual([
+      "https://api.example.com",
+      "https://api.example.com",
+      "http://api.example.com:8080",
+      "db.internal:5432",
+      "[::1]:6379",
+      "dns://10.0.0.2:53/example.com",
+      "dns://system/example.com",
+    ]);
   });
 });
 
@@ -102,5 +145,50 @@ describe("dns check", () => {
 
     expect(result?.status).toBe("down");
     expect(result?.message).toMatch(/^cannot resolve A nothing\.example\.test: E[A-Z]+$/);
+  });
+
+  it("keeps asking a resolver that answers, even when the answer fails the check", async () => {
+    const runner = new CheckRunner(checkDefaultsSchema.parse({ retries: 0, breaker: { failures: 1 } }));
+    const missing = dnsCheck({ hostname: "nothing.example.test" });
+    const wrong = dnsCheck({ hostname: "nothing.example.test", recordType: "MX" });
+
+    const results = [await runner.run(missing), await runner.run(wrong), await runner.run(missing)];
+    await runner.close();
+
+    expect(results.map((r) => r.message)).toEqual([
+      expect.stringMatching(/^cannot resolve A nothing\.example\.test: ENODATA$/),
+      expect.stringMatching(/^cannot resolve MX nothing\.example\.test: ENODATA$/),
+      expect.stringMatching(/^cannot resolve A nothing\.example\.test: ENODATA$/),
+    ]);
+  });
+
+  it("stops asking a silent resolver about a name for every record type, not about other names", async () => {
+    // A UDP port that takes queries and never answers.
+    const silent = dgram.createSocket("udp4");
+    let queries = 0;
+    silent.on("message", () => queries++);
+    await new Promise<void>((resolve) => silent.bind(0, "127.0.0.1", resolve));
+    const server = `127.0.0.1:${silent.address().port}`;
+    const runner = new CheckRunner(checkDefaultsSchema.parse({ retries: 0, breaker: { failures: 1 } }));
+    const check = (id: string, hostname: string, recordType: string) =>
+      checkSchema.parse({ id, type: "dns", server, hostname, recordType, timeoutMs: 150 });
+
+    try {
+      const results = [
+        await runner.run(check("v4", "app.example.test", "A")),
+        await runner.run(check("v6", "app.example.test", "AAAA")),
+        await runner.run(check("other", "mail.example.test", "MX")),
+      ];
+
+      expect(results.map((r) => [r.checkId, r.message])).toEqual([
+        ["v4", "timed out after 150 ms"],
+        ["v6", "circuit open: not probed after repeated failures"],
+        ["other", "timed out after 150 ms"],
+      ]);
+      expect(queries).toBe(2);
+    } finally {
+      await runner.close();
+      silent.close();
+    }
   });
 });

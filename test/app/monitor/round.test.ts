@@ -8,7 +8,7 @@ import { COMPACTION_MARKER_KEY, runChecksRound, sendAdhocAlert } from "../../../
 import { LocalStore, S3Store } from "../../../app/storage";
 import snapshotJson from "../../fixtures/monitoring/host-snapshot.json";
 import { captureLogger } from "../../support/capture-log";
-import { closedPort } from "../../support/loopback";
+import { closedPort, startHttpServer } from "../../support/loopback";
 import { type LocalS3, startLocalS3 } from "../../support/s3-server";
 import { useTempDirs } from "../../support/temp-dir";
 import { startReceiver, startService } from "./support";
@@ -168,6 +168,73 @@ describe("a checks round", () => {
     expect(JSON.parse((await store.get(COMPACTION_MARKER_KEY))?.toString() ?? "{}")).toEqual({
       lastRunAt: t(5).toISOString(),
     });
+  });
+});
+
+describe("a cancelled round (shutdown)", () => {
+  it("saves and alerts on the checks that finished, and neither saves nor alerts on the one cut short", async () => {
+    // A server that takes the request and never answers, and says when one arrives.
+    let arrived: () => void = () => {};
+    const hung = await startHttpServer(() => arrived());
+    try {
+      const store = new LocalStore(await tempDir());
+      const checks = (hangUrl: string) => [
+        { id: "web", name: "Web", type: "http", url: `${service.url}/ok` },
+        { id: "slow", name: "Slow", type: "http", url: hangUrl },
+      ];
+      // concurrency 1: "web" has finished by the time "slow" is in flight.
+      const base = {
+        checkDefaults: { retries: 0, timeoutMs: 5_000, concurrency: 1 },
+        alerts: { openAfter: 2 },
+      };
+      // A first, complete round in which "slow" failed once: one more failure opens an incident.
+      await runChecksRound(config({ ...base, checks: checks(`${service.url}/fail`) }), store, {
+        now: clock(0),
+      });
+      const stateBefore = await readAlertState(store, CHECKS_ALERT_STATE_KEY, t(1));
+      const historyBefore = await readCheckHistory(store, "slow", { from: t(0), to: t(5) });
+      const notificationsBefore = receiver.events().length;
+      expect(stateBefore.subjects["check:slow"]).toMatchObject({ failures: 1 });
+
+      const controller = new AbortController();
+      arrived = () => controller.abort(); // SIGTERM while "slow" hangs
+      const capture = captureLogger();
+      const started = performance.now();
+      const report = await runChecksRound(config({ ...base, checks: checks(`${hung.url}/`) }), store, {
+        now: clock(1),
+        signal: controller.signal,
+        logger: capture.logger,
+      });
+
+      expect(performance.now() - started).toBeLessThan(2_000);
+      expect(report.results.map((r) => [r.checkId, r.status])).toEqual([["web", "up"]]);
+      expect(report.cancelled).toMatchObject([{ checkId: "slow", status: "cancelled", attempts: 1 }]);
+      expect(report.events).toEqual([]);
+      expect(report.errors).toEqual([]);
+      // Nothing stored for the cancelled check; the finished one is stored as usual.
+      expect(await readCheckHistory(store, "slow", { from: t(0), to: t(5) })).toEqual(historyBefore);
+      expect((await readCheckHistory(store, "web", { from: t(0), to: t(5) })).map((e) => e.status)).toEqual([
+        "up",
+        "up",
+      ]);
+      const latest = await readLatest(store);
+      expect(latest?.results.slow?.status).toBe("down"); // round 1's result, not a false one
+      expect(latest?.results.slow?.startedAt).toBe(t(0).toISOString());
+      expect(latest?.results.web?.startedAt).toBe(t(1).toISOString());
+      // The alert engine never saw it: its counters stand, nothing opened, nothing sent.
+      const stateAfter = await readAlertState(store, CHECKS_ALERT_STATE_KEY, t(1));
+      expect(stateAfter.subjects["check:slow"]).toEqual(stateBefore.subjects["check:slow"]);
+      expect(stateAfter.open).toEqual({});
+      expect(receiver.events().length).toBe(notificationsBefore);
+      // The log says so.
+      const saved = capture
+        .lines()
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .find((line) => line.roundId === report.roundId && "cancelled" in line);
+      expect(saved).toMatchObject({ checks: 1, down: 0, cancelled: 1 });
+    } finally {
+      await hung.close();
+    }
   });
 });
 
