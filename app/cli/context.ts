@@ -1,5 +1,5 @@
 import type pino from "pino";
-import { type AppConfig, appConfigSchema, loadAppConfig, loadAppConfigFile } from "../config";
+import { type AppConfig, appConfigSchema, loadAppConfig } from "../config";
 import { createLogger, type Logger } from "../lib/logger";
 import { openStore, type Store } from "../storage";
 import { InterruptedError } from "./errors";
