@@ -2,6 +2,8 @@ import {
   BackupError,
   type BackupFailure,
   type BackupRecord,
+  backupFreshness,
+  backupStaleAfterMs,
   type CompressorPrograms,
   pruneBackups,
   readBackupStates,
@@ -14,7 +16,13 @@ import type { Logger } from "../lib/logger";
 import type { AdhocAlert } from "../monitor";
 import type { TaskSpec } from "../scheduler";
 import type { Store } from "../storage";
-import { backupFailureAlert, verifyFailureAlert } from "./backup-alert";
+import {
+  type BackupAlert,
+  backupFailureAlert,
+  staleBackupAlert,
+  staleBackupResolved,
+  verifyFailureAlert,
+} from "./backup-alert";
 import { describeSchedule, type JobHistory, nextBackupAt } from "./backup-schedule";
 
 /** How often the agent looks for jobs that are due. */
@@ -27,8 +35,8 @@ export type BackupRunOutcome =
 export interface BackupTaskOptions {
   logger: Logger;
   now: () => Date;
-  /** Raises an alert through the configured notifiers; never throws. */
-  alert: (alert: AdhocAlert) => Promise<void>;
+  /** Raises an alert (or a resolved notice) through the configured notifiers; never throws. */
+  alert: (alert: BackupAlert) => Promise<void>;
   programs?: CompressorPrograms;
   tickMs?: number;
   /** Called after every job run (tests, `agent --once`). */
@@ -39,7 +47,9 @@ export interface BackupTaskOptions {
  * The agent's scheduled backups: every tick, each due job (see nextBackupAt) runs in turn — create,
  * verify when configured, then prune its label per retention. A failure raises an alert and the agent
  * carries on; a backup cut short by shutdown (the scheduler's signal) is aborted, leaves nothing that
- * looks complete and raises no alert.
+ * looks complete and raises no alert. Before the due jobs run, each tick raises a stale alert for a job
+ * that went stale (app/backup/freshness.ts) — once, until its next success resolves it — so a job
+ * whose runs are killed (SIGKILL, OOM, power) or never start is reported too.
  */
 export function backupTask(
   backups: BackupConfig & { host: string },
@@ -50,6 +60,10 @@ export function backupTask(
   const { logger, now } = options;
   const startedAt = now();
   let histories: Map<string, JobHistory> | undefined;
+  /** Completion of each job's last success, for freshness. */
+  const lastSuccessAt = new Map<string, string>();
+  /** Stale alerts raised and not yet resolved, by label. */
+  const staleAlerts = new Map<string, { alert: AdhocAlert; openedAt: string }>();
 
   const loadHistories = async (): Promise<Map<string, JobHistory>> => {
     const map = new Map<string, JobHistory>();
@@ -58,8 +72,9 @@ export function backupTask(
         logger.warn({ key, error: error.message }, "unreadable backup record ignored"),
     });
     for (const state of states) {
-      if (state.lastSuccess)
-        map.set(state.label, { lastSuccessStartedAt: new Date(state.lastSuccess.startedAt) });
+      if (!state.lastSuccess) continue;
+      map.set(state.label, { lastSuccessStartedAt: new Date(state.lastSuccess.startedAt) });
+      lastSuccessAt.set(state.label, state.lastSuccess.completedAt);
     }
     for (const job of backups.jobs) {
       const next = nextBackupAt(job, map.get(job.label) ?? {}, startedAt);
@@ -81,6 +96,13 @@ export function backupTask(
       );
       history.lastSuccessStartedAt = new Date(record.startedAt);
       delete history.lastFailureAt;
+      lastSuccessAt.set(job.label, record.completedAt);
+      const stale = staleAlerts.get(job.label);
+      if (stale) {
+        staleAlerts.delete(job.label);
+        logger.info({ label: job.label }, "backup fresh again");
+        await options.alert(staleBackupResolved(stale.alert, stale.openedAt, record));
+      }
       logger.info(
         {
           label: job.label,
@@ -113,6 +135,24 @@ export function backupTask(
     options.onOutcome?.(outcome);
   };
 
+  /** Raises the stale alert of each job that went stale since the last look (once per stale period). */
+  const checkFreshness = async () => {
+    for (const job of backups.jobs) {
+      if (staleAlerts.has(job.label)) continue;
+      const last = lastSuccessAt.get(job.label);
+      const staleAfterMs = backupStaleAfterMs(job);
+      if (!backupFreshness({ lastSuccessAt: last, staleAfterMs, now: now(), since: startedAt }).stale)
+        continue;
+      const alert = staleBackupAlert(
+        { host: backups.host, label: job.label, lastSuccessAt: last, staleAfterMs },
+        `agent:${backups.host}`,
+      );
+      staleAlerts.set(job.label, { alert, openedAt: now().toISOString() });
+      logger.error({ label: job.label, lastSuccessAt: last, staleAfterMs }, "backup is stale");
+      await options.alert(alert);
+    }
+  };
+
   const prune = async (job: BackupJobConfig): Promise<number> => {
     try {
       const result = await pruneBackups({
@@ -139,6 +179,8 @@ export function backupTask(
     everyMs: options.tickMs ?? BACKUP_TICK_MS,
     run: async (signal) => {
       histories ??= await loadHistories();
+      // Before the runs: a run that takes hours, or kills the process, must not hold the alert back.
+      await checkFreshness();
       let ran = false;
       for (const job of backups.jobs) {
         if (signal.aborted) return;
