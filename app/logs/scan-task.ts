@@ -6,6 +6,7 @@ import { type LogFormat, PARSERS } from "./formats";
 import { LineFilter, type LineFilterSpec } from "./line-filter";
 import { LineScanner, type ScannerLimits } from "./line-scanner";
 import type { ParseContext } from "./parsed-line";
+import { giveBackReadBuffer, takeReadBuffer } from "./read-buffers";
 import type { FileTally, ScanState, StateLimits } from "./scan-state";
 import { yearContext } from "./timestamps";
 
@@ -88,8 +89,9 @@ async function scanRange(
 ): Promise<void> {
   const file = await open(task.path, "r");
   let reading: Promise<{ bytesRead: number }> = Promise.resolve({ bytesRead: 0 });
+  const buffer = takeReadBuffer(config.chunkBytes);
+  const other = takeReadBuffer(config.chunkBytes);
   try {
-    const buffer = Buffer.allocUnsafe(config.chunkBytes);
     let pos = task.start;
     if (pos > 0) {
       // Skip to just after the first line break at or after start-1: the line in progress at
@@ -110,7 +112,7 @@ async function scanRange(
     let last = -1;
     // Two buffers: the next chunk is read (on libuv's thread pool) while this one is scanned.
     let current = buffer;
-    let spare = Buffer.allocUnsafe(config.chunkBytes);
+    let spare = other;
     reading = file.read(current, 0, Math.min(current.length, task.end - pos), pos);
     while (pos < task.end) {
       signal?.throwIfAborted();
@@ -143,6 +145,8 @@ async function scanRange(
     // An abort can leave a read in flight: let it settle before the file closes under it.
     await reading.catch(() => {});
     await file.close();
+    giveBackReadBuffer(buffer);
+    giveBackReadBuffer(other);
   }
 }
 

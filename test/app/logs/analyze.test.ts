@@ -4,6 +4,8 @@ import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../../app/lib/validation";
 import { analyzeLogs, LogFileError } from "../../../app/logs";
+import { type InspectedFile, MIN_SPLIT_BYTES, planTasks } from "../../../app/logs/plan-tasks";
+import { giveBackReadBuffer, takeReadBuffer } from "../../../app/logs/read-buffers";
 import { emptyTally, ScanState } from "../../../app/logs/scan-state";
 import { runScanTask, type ScanConfig, type ScanTask } from "../../../app/logs/scan-task";
 import { runTasks } from "../../../app/logs/worker-pool";
@@ -277,5 +279,60 @@ describe("analyzeLogs on hand-written and malformed input", () => {
     await runScanTask({ ...base, start: 0, end: 40_000 }, config, state, tally);
     await runScanTask({ ...base, start: 40_000, end: expected.bytes }, config, state, tally);
     expect(tally.counters.lines).toBe(expected.lines);
+  });
+});
+
+describe("planTasks", () => {
+  const file = (size: number): InspectedFile => ({
+    index: 0,
+    path: "big.log",
+    size,
+    mtimeMs: 0,
+    compressed: false,
+    format: "syslog",
+    detection: null,
+  });
+
+  it("cuts a large file into adjoining ranges that shrink towards the end", () => {
+    for (const workers of [2, 4]) {
+      const size = 2 ** 30 + 53;
+      const tasks = planTasks([file(size)], workers);
+      expect(tasks[0]?.start).toBe(0);
+      expect(tasks.at(-1)?.end).toBe(size);
+      const sizes = tasks.map((task, i) => {
+        if (i > 0) expect(task.start).toBe(tasks[i - 1]?.end);
+        return task.end - task.start;
+      });
+      for (const bytes of sizes) expect(bytes).toBeGreaterThanOrEqual(MIN_SPLIT_BYTES);
+      // Non-increasing, except that the last range takes a remainder too small to stand alone.
+      for (let i = 1; i < sizes.length - 1; i++) expect(sizes[i]).toBeLessThanOrEqual(sizes[i - 1] as number);
+      expect(sizes[0]).toBeLessThanOrEqual(size / (2 * workers) + 1);
+      expect(tasks.length).toBeLessThan(8 * workers);
+    }
+  });
+
+  it("keeps small files, compressed files and single-thread runs in one task", () => {
+    expect(planTasks([file(2 * MIN_SPLIT_BYTES - 1)], 2)).toHaveLength(1);
+    expect(planTasks([{ ...file(2 ** 30), compressed: true }], 2)).toHaveLength(1);
+    expect(planTasks([file(2 ** 30)], 1)).toHaveLength(1);
+  });
+});
+
+describe("read buffers", () => {
+  it("hands a returned buffer to the next task and never one buffer to two takers", () => {
+    const a = takeReadBuffer(4096);
+    const b = takeReadBuffer(4096);
+    expect(a).not.toBe(b);
+    giveBackReadBuffer(a);
+    giveBackReadBuffer(b);
+    const c = takeReadBuffer(4096);
+    const d = takeReadBuffer(4096);
+    expect(c === a || c === b).toBe(true);
+    expect(d === a || d === b).toBe(true);
+    expect(c).not.toBe(d);
+    // A different chunk size gets a fresh buffer.
+    giveBackReadBuffer(c);
+    expect(takeReadBuffer(8192)).toHaveLength(8192);
+    giveBackReadBuffer(d);
   });
 });
