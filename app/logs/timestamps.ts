@@ -287,7 +287,21 @@ export function parseBsdTimestamp(
     ts > context.referenceMs + MS_PER_DAY
       ? daysFromCivil(context.year - 1, month, day) * MS_PER_DAY + timeOfDay
       : ts;
+  rememberLast(buf, i, j, cursor.ts, context);
   return true;
+}
+
+/** Keeps a parsed timestamp's bytes and time for `sameAsLast`. */
+function rememberLast(buf: Uint8Array, start: number, end: number, ts: number, context: YearContext): void {
+  const last = context.lastBytes;
+  const length = end - start;
+  if (length > last.length) {
+    context.lastLength = 0;
+    return;
+  }
+  for (let k = 0; k < length; k++) last[k] = buf[start + k] as number;
+  context.lastLength = length;
+  context.lastTs = ts;
 }
 
 /** Parses a timestamp string from a structured record (JSON): ISO text, or epoch seconds/ms. */

@@ -127,6 +127,20 @@ describe("timestamps", () => {
     expect(times).toEqual([0, 0, 500, 1000]);
   });
 
+  it("remembers the last BSD time it parsed, so the next line in that second skips the parse", () => {
+    const context = yearContext(Date.UTC(2026, 5, 1), 0);
+    const first = "Mar  7 14:03:22 a";
+    expect(parseBsdTimestamp(Buffer.from(first), 0, first.length, context, cursor)).toBe(true);
+    expect(context.lastLength).toBe(15);
+    expect(context.lastTs).toBe(Date.UTC(2026, 2, 7, 14, 3, 22));
+    // A marked cached time shows the second line was answered from the cache.
+    context.lastTs = 42;
+    const second = "Mar  7 14:03:22 b";
+    expect(parseBsdTimestamp(Buffer.from(second), 0, second.length, context, cursor)).toBe(true);
+    expect(cursor.ts).toBe(42);
+    expect(cursor.end).toBe(15);
+  });
+
   it("reads BSD syslog time with single-digit and padded days", () => {
     const context = yearContext(Date.UTC(2026, 5, 1), 0);
     for (const text of ["Mar  7 14:03:22", "Mar 07 14:03:22", "Mar 7 14:03:22"]) {
