@@ -59,7 +59,7 @@ function agentParts(config: AppConfig, store: Store, options: AgentOptions) {
     ...(options.onBackup ? { onOutcome: options.onBackup } : {}),
   });
   if (backup) extraTasks.push(backup);
-  return { logger, now, notifiers, host, extraTasks };
+  return { logger, now, notifiers, host, backupHost: backups.host, extraTasks };
 }
 
 /**
@@ -76,6 +76,8 @@ export function startAgent(config: AppConfig, store: Store, options: AgentOption
     notifiers: parts.notifiers,
     checks: options.checks === true,
     agent: true,
+    // Backups are filed under `backups.host` when set: the registry shows that host's jobs.
+    backupHost: options.backupHost ?? parts.backupHost,
   });
   for (const task of parts.extraTasks) monitor.scheduler.register(task);
   parts.logger.info(

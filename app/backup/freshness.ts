@@ -51,3 +51,25 @@ export function backupFreshness(input: FreshnessInput): BackupFreshness {
   const ageMs = Math.max(0, now - new Date(input.lastSuccessAt).getTime());
   return { stale: ageMs > input.staleAfterMs, ageMs };
 }
+
+/** A job as its records or its host's backup summary have it: the threshold rides on its last success. */
+export interface RecordedJob {
+  lastSuccess?: { completedAt: string; staleAfterMs?: number | undefined } | undefined;
+}
+
+/**
+ * The threshold of a job known only from its records (the dashboard, /metrics, `opsdeck backup
+ * status`): the one recorded with its last success, else the default (48 h).
+ */
+export function recordedStaleAfterMs(job: RecordedJob): number {
+  return job.lastSuccess?.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
+}
+
+/** The freshness of a job known only from its records (no `since`: one that never succeeded is stale). */
+export function recordedFreshness(job: RecordedJob, now: Date): BackupFreshness & { staleAfterMs: number } {
+  const staleAfterMs = recordedStaleAfterMs(job);
+  return {
+    staleAfterMs,
+    ...backupFreshness({ lastSuccessAt: job.lastSuccess?.completedAt, staleAfterMs, now }),
+  };
+}

@@ -28,6 +28,9 @@ export {
   backupStaleAfterMs,
   DEFAULT_STALE_AFTER_MS,
   type FreshnessInput,
+  type RecordedJob,
+  recordedFreshness,
+  recordedStaleAfterMs,
   STALE_AFTER_PERIODS,
 } from "./freshness";
 export {
@@ -61,6 +64,14 @@ export {
   type PruneResult,
   pruneBackups,
 } from "./prune";
+export {
+  type BackupReportRead,
+  backupReportKey,
+  backupReportMetrics,
+  type HostBackupReport,
+  hostBackupReportSchema,
+  readBackupReport,
+} from "./report";
 export { type RestoreBackupOptions, type RestoreResult, restoreBackup } from "./restore";
 export { applyRetention, describePolicy, type KeepCount, type RetentionPolicy } from "./retention";
 export { SelectionError } from "./selection";

@@ -1,10 +1,11 @@
 import type { Registry } from "prom-client";
+import { backupReportMetrics, readBackupReport } from "../backup/report";
 import type { CheckResult } from "../checks/result";
 import { CheckRunner } from "../checks/runner";
 import type { MonitoringConfig } from "../config/schema";
 import { compactHistory } from "../history/compact";
 import { silentLogger } from "../lib/logger";
-import { createMetricsRegistry } from "../metrics/prometheus";
+import { type BackupMetricsSource, createMetricsRegistry } from "../metrics/prometheus";
 import { createNotifiers } from "../notify/notifiers";
 import { Scheduler } from "../scheduler/scheduler";
 import type { Store } from "../storage/store";
@@ -16,12 +17,22 @@ export interface StartOptions extends AgentOptions {
   checks?: boolean;
   /** Sample this machine and send heartbeats (default true). */
   agent?: boolean;
+  /**
+   * Whose backup jobs the registry exposes (`opsdeck_backup_*`): that host's backup summary, read
+   * every `schedule.heartbeatEveryMs` on the scheduler. Default: the agent's host when the agent runs
+   * (the agent passes `backups.host` when set); `false` for none.
+   */
+  backupHost?: string | false;
 }
 
 export interface MonitorProcess {
   /** Register more tasks here (log follow, scheduled backups). */
   scheduler: Scheduler;
-  /** This process's metrics for `/metrics`: its own host and its latest check results. */
+  /**
+   * This process's metrics: its own host, its latest check results and its host's backup jobs. No
+   * entry point serves it over HTTP (the server's `/metrics` is the dashboard's registry, which has
+   * every host); it is for a process that embeds the monitor and exposes its own metrics.
+   */
   registry: Registry;
   agent?: Agent;
   /** Stops timers, waits for running tasks (up to `graceMs`), closes connections. */
@@ -89,12 +100,35 @@ export function startMonitor(
     for (const task of agent.tasks) scheduler.register(task);
   }
 
+  // This host's backup jobs, from its backup summary read the way the dashboard reads it (same
+  // reader, same thresholds), so the two registries of one server process agree. Refreshed on the
+  // scheduler's timer: a scrape only formats what the last read found.
+  let backups: BackupMetricsSource[] = [];
+  const backupHost = options.backupHost === false ? undefined : (options.backupHost ?? agent?.host);
+  if (backupHost !== undefined) {
+    let loggedProblems = "";
+    scheduler.register({
+      name: "backup-metrics",
+      everyMs: config.schedule.heartbeatEveryMs,
+      run: async () => {
+        const { report, problems } = await readBackupReport(store, backupHost);
+        backups = backupReportMetrics(backupHost, report);
+        // Once per change, not every read: the summary is rewritten only when a backup records.
+        const text = problems.join("\n");
+        if (text !== loggedProblems && problems.length > 0)
+          logger.warn({ host: backupHost, problems }, "backup summary has unreadable parts");
+        loggedProblems = text;
+      },
+    });
+  }
+
   const registry = createMetricsRegistry({
     hosts: () => {
       const snapshot = agent?.sampler.latest();
       return snapshot ? [{ snapshot, up: true }] : [];
     },
     checks: () => lastResults,
+    backups: () => backups,
     now,
   });
 

@@ -5,6 +5,7 @@ import type { Store } from "./store";
 
 export * from "./config";
 export { LocalStore } from "./local-store";
+export { readStoredJson, type StoredJson } from "./read-json";
 export { createS3Client, S3Store } from "./s3-store";
 export * from "./store";
 

@@ -1,40 +1,14 @@
 import { z } from "zod";
-import { parseOrThrow } from "../../app/lib/validation";
+import { type HostBackupReport, readBackupReport } from "../../app/backup/report";
+import { readStoredJson } from "../../app/storage/read-json";
 import type { Store } from "../../app/storage/store";
 
-/**
- * What the agent reports about a host's backups in `hosts/<host>.backup.json` (app/backup/state.ts's
- * summary): the last outcome of each backup job. Only the fields the fleet view shows are read;
- * anything else in the file is ignored, so the writer may add more.
- */
-export const hostBackupReportSchema = z.object({
-  updatedAt: z.iso.datetime({ offset: true }).optional(),
-  /** Records the writer could not read. */
-  problems: z.array(z.string()).optional(),
-  jobs: z.array(
-    z.object({
-      label: z.string(),
-      lastSuccess: z
-        .object({
-          completedAt: z.iso.datetime({ offset: true }),
-          size: z.number().nonnegative(),
-          /** The job's staleness threshold (absent: the default, app/backup/freshness.ts). */
-          staleAfterMs: z.number().positive().optional(),
-        })
-        .optional(),
-      lastFailure: z.object({ failedAt: z.iso.datetime({ offset: true }), error: z.string() }).optional(),
-      lastVerify: z
-        .object({
-          checkedAt: z.iso.datetime({ offset: true }),
-          ok: z.boolean(),
-          problems: z.array(z.string()).optional(),
-        })
-        .optional(),
-    }),
-  ),
-});
-
-export type HostBackupReport = z.output<typeof hostBackupReportSchema>;
+// The backup summary's reader is shared with the agent's own /metrics registry (app/backup/report.ts).
+export {
+  backupReportKey,
+  type HostBackupReport,
+  hostBackupReportSchema,
+} from "../../app/backup/report";
 
 /** What the agent reports about a host's logs in `hosts/<host>.logs.json` (app/agent/log-report.ts). */
 export const hostLogReportSchema = z.object({
@@ -65,42 +39,17 @@ export interface HostReports {
   problems: string[];
 }
 
-export const backupReportKey = (host: string) => `hosts/${host}.backup.json`;
 export const logReportKey = (host: string) => `hosts/${host}.logs.json`;
 
 /** Reads a host's backup and log reports; an absent one is "no data", a damaged one a problem. */
 export async function readHostReports(store: Store, host: string): Promise<HostReports> {
   const [backup, logs] = await Promise.all([
-    readReport(store, backupReportKey(host), hostBackupReportSchema),
-    readReport(store, logReportKey(host), hostLogReportSchema),
+    readBackupReport(store, host),
+    readStoredJson(store, logReportKey(host), hostLogReportSchema),
   ]);
   return {
-    ...(backup.value ? { backup: backup.value } : {}),
+    ...(backup.report ? { backup: backup.report } : {}),
     ...(logs.value ? { logs: logs.value } : {}),
-    problems: [
-      ...(backup.problem ? [backup.problem] : []),
-      ...(backup.value?.problems ?? []).map((p) => `${backupReportKey(host)}: ${p}`),
-      ...(logs.problem ? [logs.problem] : []),
-    ],
+    problems: [...backup.problems, ...(logs.problem ? [logs.problem] : [])],
   };
-}
-
-async function readReport<S extends z.ZodType>(
-  store: Store,
-  key: string,
-  schema: S,
-): Promise<{ value?: z.output<S>; problem?: string }> {
-  const body = await store.get(key);
-  if (!body) return {};
-  let json: unknown;
-  try {
-    json = JSON.parse(body.toString("utf8"));
-  } catch {
-    return { problem: `${key} is not valid JSON` };
-  }
-  try {
-    return { value: parseOrThrow(schema, json, key) };
-  } catch (error) {
-    return { problem: (error as Error).message };
-  }
 }

@@ -1,5 +1,5 @@
 import type { Incident } from "../../app/alerts/state";
-import { backupFreshness, DEFAULT_STALE_AFTER_MS } from "../../app/backup/freshness";
+import { recordedFreshness } from "../../app/backup/freshness";
 import type { HostStatus } from "../../app/hosts/heartbeat";
 import type { DashboardState } from "../state";
 import type { HostBackupReport, HostLogReport } from "./host-reports";
@@ -96,23 +96,13 @@ export function fleetView(state: DashboardState): FleetView {
   return { generatedAt: state.overview.generatedAt, hosts, problems };
 }
 
-/** The staleness threshold of a reported job: recorded with its last success, else the default. */
-export function reportedStaleAfterMs(job: HostBackupReport["jobs"][number]): number {
-  return job.lastSuccess?.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
-}
-
 /** Each job's last success, verification and failure, and whether it is stale (pure). */
 export function backupSummary(report: HostBackupReport, now: number): BackupSummary {
   const jobs = [...report.jobs]
     .sort((a, b) => a.label.localeCompare(b.label))
     .map((job): BackupJobSummary => {
       const success = job.lastSuccess;
-      const staleAfterMs = reportedStaleAfterMs(job);
-      const { stale, ageMs } = backupFreshness({
-        lastSuccessAt: success?.completedAt,
-        staleAfterMs,
-        now: new Date(now),
-      });
+      const { staleAfterMs, stale, ageMs } = recordedFreshness(job, new Date(now));
       const failure = job.lastFailure;
       return {
         label: job.label,

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
+import { backupReportMetrics } from "../../app/backup/report";
 import type { CheckResult } from "../../app/checks/result";
 import { createMetricsRegistry } from "../../app/metrics/prometheus";
-import { reportedStaleAfterMs } from "../fleet/model";
 import { type CachedBody, cachedBody, respondCached } from "../http/cached-response";
 import { currentSnapshot } from "../http/content";
 import type { DashboardEnv } from "../http/env";
@@ -25,9 +25,7 @@ export function metricsRoutes(deps: RouteDeps): Hono<DashboardEnv> {
     checks: () =>
       (scraped?.overview.checks ?? []).flatMap((c) => (c.latest ? [c.latest as CheckResult] : [])),
     backups: () =>
-      Object.entries(scraped?.reports ?? {}).flatMap(([host, r]) =>
-        (r.backup?.jobs ?? []).map((job) => ({ host, ...job, staleAfterMs: reportedStaleAfterMs(job) })),
-      ),
+      Object.entries(scraped?.reports ?? {}).flatMap(([host, r]) => backupReportMetrics(host, r.backup)),
     now: deps.now,
   });
   const headers = { ...deps.securityHeaders, "cache-control": "no-store" };

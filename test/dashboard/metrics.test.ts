@@ -1,6 +1,9 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { startAgent } from "../../app/agent/start";
 import { recordFailure, recordSuccess, recordVerify } from "../../app/backup/state";
+import { parseAppConfig } from "../../app/config/load";
 import type { Store } from "../../app/storage/store";
+import { fixedSource } from "../app/monitor/support";
 import { useTempDirs } from "../support/temp-dir";
 import { bearer, dashboardFor, seededStore, testConfig } from "./support";
 
@@ -11,6 +14,53 @@ let store: Store;
 beforeEach(async () => {
   store = await seededStore(await tempDir(), NOW, { latest: { api: "down" } });
 });
+
+/** web01: etc (recorded 12 h threshold, verified) and www (no threshold, failed since its success). */
+async function seedBackups(store: Store): Promise<void> {
+  const at = (hoursAgo: number) => new Date(NOW.getTime() - hoursAgo * 3_600_000).toISOString();
+  const success = (label: string, hoursAgo: number, size: number, staleAfterMs?: number) => ({
+    host: "web01",
+    label,
+    id: `x-${label}`,
+    key: `backups/web01/x-${label}.tar.gz`,
+    startedAt: at(hoursAgo),
+    completedAt: at(hoursAgo),
+    durationMs: 0,
+    size,
+    sha256: "0".repeat(64),
+    files: 1,
+    bytes: size,
+    compressor: "gzip",
+    ...(staleAfterMs ? { staleAfterMs } : {}),
+  });
+  await recordSuccess(store, success("etc", 2, 5_242_880, 12 * 3_600_000), NOW);
+  await recordVerify(
+    store,
+    {
+      host: "web01",
+      label: "etc",
+      id: "x-etc",
+      key: "backups/web01/x-etc.tar.gz",
+      checkedAt: at(1),
+      ok: true,
+      problems: [],
+    },
+    NOW,
+  );
+  await recordSuccess(store, success("www", 30, 1024), NOW);
+  await recordFailure(
+    store,
+    {
+      host: "web01",
+      label: "www",
+      startedAt: at(3),
+      failedAt: at(3),
+      phase: "archiving",
+      error: "disk full",
+    },
+    NOW,
+  );
+}
 
 describe("/metrics", () => {
   it("exposes every check's last result and every host's heartbeat in Prometheus text format", async () => {
@@ -29,51 +79,10 @@ describe("/metrics", () => {
   });
 
   it("exposes each backup job's freshness, as app/backup records it, per host and label", async () => {
-    const at = (hoursAgo: number) => new Date(NOW.getTime() - hoursAgo * 3_600_000).toISOString();
-    const success = (label: string, hoursAgo: number, size: number, staleAfterMs?: number) => ({
-      host: "web01",
-      label,
-      id: `x-${label}`,
-      key: `backups/web01/x-${label}.tar.gz`,
-      startedAt: at(hoursAgo),
-      completedAt: at(hoursAgo),
-      durationMs: 0,
-      size,
-      sha256: "0".repeat(64),
-      files: 1,
-      bytes: size,
-      compressor: "gzip",
-      ...(staleAfterMs ? { staleAfterMs } : {}),
-    });
-    await recordSuccess(store, success("etc", 2, 5_242_880, 12 * 3_600_000), NOW);
-    await recordVerify(
-      store,
-      {
-        host: "web01",
-        label: "etc",
-        id: "x-etc",
-        key: "backups/web01/x-etc.tar.gz",
-        checkedAt: at(1),
-        ok: true,
-        problems: [],
-      },
-      NOW,
-    );
-    await recordSuccess(store, success("www", 30, 1024), NOW);
-    await recordFailure(
-      store,
-      {
-        host: "web01",
-        label: "www",
-        startedAt: at(3),
-        failedAt: at(3),
-        phase: "archiving",
-        error: "disk full",
-      },
-      NOW,
-    );
+    await seedBackups(store);
     const { app } = await dashboardFor(testConfig(), store, { now: () => NOW });
     const seconds = (iso: string) => Date.parse(iso) / 1000;
+    const at = (hoursAgo: number) => new Date(NOW.getTime() - hoursAgo * 3_600_000).toISOString();
 
     const text = await (await app.request("/metrics", { headers: bearer })).text();
 
@@ -94,6 +103,33 @@ describe("/metrics", () => {
     // etc recorded its job's threshold; www did not, so it has the default (48 h).
     expect(text).toContain('opsdeck_backup_stale_after_seconds{host="web01",label="etc"} 43200');
     expect(text).toContain('opsdeck_backup_stale_after_seconds{host="web01",label="www"} 172800');
+  });
+
+  it("agrees with the agent's own registry on that agent's jobs when both run in one process (npm start)", async () => {
+    await seedBackups(store);
+    // dashboard/main.ts: the dashboard, and startAgent on the same store; two registries, no clash.
+    const { app } = await dashboardFor(testConfig(), store, { now: () => NOW });
+    const agent = startAgent(parseAppConfig({ hosts: { name: "web01" } }, "agent config"), store, {
+      source: fixedSource(),
+      env: {},
+      now: () => NOW,
+    });
+    try {
+      await agent.monitor.scheduler.runNow("backup-metrics");
+      const web01 = (text: string) =>
+        text
+          .split("\n")
+          .filter((l) => l.startsWith("opsdeck_backup_") && l.includes('host="web01"'))
+          .sort();
+
+      const dashboard = web01(await (await app.request("/metrics", { headers: bearer })).text());
+      const own = web01(await agent.monitor.registry.metrics());
+
+      expect(dashboard).toHaveLength(9);
+      expect(own).toEqual(dashboard);
+    } finally {
+      await agent.stop(5_000);
+    }
   });
 
   it("serves every scrape of one snapshot the same bytes, with the security policy and no caching", async () => {

@@ -5,6 +5,7 @@ import {
   backupStaleAfterMs,
   DEFAULT_STALE_AFTER_MS,
   readBackupStates,
+  recordedFreshness,
   runBackupJob,
 } from "../../../app/backup";
 import { LocalStore } from "../../../app/storage";
@@ -73,6 +74,26 @@ describe("backup freshness", () => {
     ],
   ])("%s", (_, input, expected) => {
     expect(backupFreshness({ staleAfterMs, now, ...input })).toEqual(expected);
+  });
+});
+
+describe("recordedFreshness (readers of the records: dashboard, /metrics, backup status)", () => {
+  const now = new Date("2026-11-21T10:00:00Z");
+  const ago = (ms: number) => new Date(now.getTime() - ms).toISOString();
+
+  it("judges a job by the threshold recorded with its last success", () => {
+    expect(
+      recordedFreshness({ lastSuccess: { completedAt: ago(13 * HOUR), staleAfterMs: 12 * HOUR } }, now),
+    ).toEqual({ staleAfterMs: 12 * HOUR, stale: true, ageMs: 13 * HOUR });
+  });
+
+  it("uses the default threshold when none was recorded, and calls a job that never succeeded stale", () => {
+    expect(recordedFreshness({ lastSuccess: { completedAt: ago(30 * HOUR) } }, now)).toEqual({
+      staleAfterMs: DEFAULT_STALE_AFTER_MS,
+      stale: false,
+      ageMs: 30 * HOUR,
+    });
+    expect(recordedFreshness({}, now)).toEqual({ staleAfterMs: DEFAULT_STALE_AFTER_MS, stale: true });
   });
 });
 

@@ -7,10 +7,10 @@ import {
   refreshBackupSummary,
   verifyBackup,
 } from "../../../app/backup";
+import { hostBackupReportSchema } from "../../../app/backup/report";
 import { recordFailure, recordSuccess } from "../../../app/backup/state";
 import { ValidationError } from "../../../app/lib/validation";
 import { LocalStore } from "../../../app/storage";
-import { hostBackupReportSchema } from "../../../dashboard/fleet/host-reports";
 import { ownedKeyPatterns } from "../../../infra/rules/instance-policy";
 import { useTempDirs } from "../../support/temp-dir";
 import { writeTree } from "./helpers";

@@ -115,6 +115,7 @@ describe("long-running monitor", () => {
       "compaction",
       "metrics",
       "heartbeat",
+      "backup-metrics",
     ]);
     expect(metrics).toContain('opsdeck_check_success{check="web",type="http"} 1');
     expect(metrics).toContain('node_memory_MemAvailable_bytes{host="web01"} 500');
