@@ -12,7 +12,7 @@ export const EXIT = {
   notFound: 4,
   /** The operation failed: a backup, restore, rotation or store write did not complete. */
   failed: 5,
-  /** The command ran, and what it checked is unhealthy: a check is down, a backup does not verify. */
+  /** The command ran, and what it checked is unhealthy: a check is down, a backup does not verify or is stale. */
   unhealthy: 6,
   /** Stopped by SIGINT/SIGTERM before finishing. */
   interrupted: 130,

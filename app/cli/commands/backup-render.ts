@@ -1,6 +1,7 @@
-import type { BackupJobState, BackupListing, PruneResult, RestoreResult, VerifyResult } from "../../backup";
+import type { BackupListing, PruneResult, RestoreResult, VerifyResult } from "../../backup";
 import { renderTable } from "../../logs";
 import { formatAge, formatBytes, formatDuration } from "../units";
+import type { BackupJobStatus } from "./backup";
 import type { CreateOutcome } from "./backup-create";
 
 /** Tables for `opsdeck backup …`; JSON output prints the library's records as they are. */
@@ -100,17 +101,30 @@ export function pruneTable(results: readonly PruneResult[]): string {
   return rows.length === 0 ? "nothing to prune" : renderTable(["backup", "action", "why"], rows);
 }
 
-export function statusTable(states: readonly BackupJobState[], now: Date): string {
+export function statusTable(jobs: readonly BackupJobStatus[], now: Date): string {
   return renderTable(
-    ["host", "label", "last success", "size", "last failure", "last verify"],
-    states.map((s) => [
-      s.host,
-      s.label,
-      s.lastSuccess ? formatAge(s.lastSuccess.completedAt, now) : "never",
-      s.lastSuccess ? formatBytes(s.lastSuccess.size) : "-",
-      s.lastFailure ? `${formatAge(s.lastFailure.failedAt, now)}: ${s.lastFailure.error}` : "-",
-      s.lastVerify ? `${s.lastVerify.ok ? "ok" : "FAILED"} ${formatAge(s.lastVerify.checkedAt, now)}` : "-",
+    [
+      "host",
+      "label",
+      "last success",
+      "age",
+      "size",
+      "stale after",
+      "freshness",
+      "last failure",
+      "last verify",
+    ],
+    jobs.map((j) => [
+      j.host,
+      j.label,
+      j.lastSuccess ? j.lastSuccess.completedAt : "never",
+      j.ageMs === undefined ? "-" : formatDuration(j.ageMs),
+      j.lastSuccess ? formatBytes(j.lastSuccess.size) : "-",
+      formatDuration(j.staleAfterMs),
+      j.stale ? "STALE" : "ok",
+      j.lastFailure ? `${formatAge(j.lastFailure.failedAt, now)}: ${j.lastFailure.error}` : "-",
+      j.lastVerify ? `${j.lastVerify.ok ? "ok" : "FAILED"} ${formatAge(j.lastVerify.checkedAt, now)}` : "-",
     ]),
-    [3],
+    [3, 4, 5],
   );
 }

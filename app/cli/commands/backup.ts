@@ -1,9 +1,11 @@
 import type { Command } from "commander";
 import { backupsWithHost } from "../../agent";
 import {
+  type BackupJobState,
   type BackupListing,
   listBackups,
   readBackupStates,
+  recordedFreshness,
   restoreBackup,
   type VerifyResult,
   verifyBackup,
@@ -17,6 +19,20 @@ import { registerBackupPrune } from "./backup-prune";
 import { listingTable, restoreTable, statusTable, verifyTable } from "./backup-render";
 
 const many = (value: string, previous: string[] = []) => [...previous, value];
+
+/** A job's records with its freshness, by the rule the dashboard and /metrics use (app/backup/freshness.ts). */
+export type BackupJobStatus = BackupJobState & {
+  /** The last success is older than `staleAfterMs`, or the job never succeeded. */
+  stale: boolean;
+  /** The threshold recorded with the last success, else the default (48 h). */
+  staleAfterMs: number;
+  /** Age of the last success; absent when it never succeeded. */
+  ageMs?: number;
+};
+
+export function backupJobStatuses(states: readonly BackupJobState[], now: Date): BackupJobStatus[] {
+  return states.map((state) => ({ ...state, ...recordedFreshness(state, now) }));
+}
 
 export function registerBackup(program: Command, ctx: CliContext): void {
   const backup = program
@@ -140,15 +156,19 @@ export function registerBackup(program: Command, ctx: CliContext): void {
 
   backup
     .command("status")
-    .description("last success, failure and verification of each job, as the dashboard shows them")
+    .description(
+      "last success, failure and verification of each job and whether it is stale, as the dashboard shows them (exit 6 if one is stale)",
+    )
     .option("--host <host>", "only this host (default: every host)")
-    .option("--json", "print the states as JSON")
+    .option("--json", "print the states as JSON, each with stale, staleAfterMs and ageMs")
     .action(async (flags: { host?: string; json?: boolean }) => {
       const { config } = await ctx.config();
-      const states = await readBackupStates(ctx.store(config), flags.host);
-      if (flags.json) ctx.printJson(states);
-      else if (states.length === 0) ctx.note("no backup records found");
-      else ctx.print(statusTable(states, ctx.now()));
+      const now = ctx.now();
+      const jobs = backupJobStatuses(await readBackupStates(ctx.store(config), flags.host), now);
+      if (flags.json) ctx.printJson(jobs);
+      else if (jobs.length === 0) ctx.note("no backup records found");
+      else ctx.print(statusTable(jobs, now));
+      if (jobs.some((j) => j.stale)) ctx.fail(EXIT.unhealthy);
     });
 }
 
