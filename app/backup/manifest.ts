@@ -8,10 +8,12 @@ import { compressorNames } from "./config";
  * It never contains secrets: only paths, sizes, checksums and settings that are not credentials.
  */
 export const MANIFEST_FORMAT = "opsdeck-backup-manifest/1";
+// Readers ignore fields they do not know (z.object strips them): a manifest written by a newer
+// opsdeck with additive fields must still verify and restore here. Incompatible changes bump FORMAT.
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, { error: "expected a lower-case hex SHA-256" });
 
-export const manifestEntrySchema = z.strictObject({
+export const manifestEntrySchema = z.object({
   /** Archive path without leading `./` or trailing `/` (`etc/nginx/nginx.conf`). */
   path: z.string(),
   type: z.enum(["file", "directory", "symlink", "hardlink"]),
@@ -22,7 +24,7 @@ export const manifestEntrySchema = z.strictObject({
 
 export type ManifestEntry = z.output<typeof manifestEntrySchema>;
 
-export const manifestSchema = z.strictObject({
+export const manifestSchema = z.object({
   format: z.literal(MANIFEST_FORMAT),
   host: z.string().min(1),
   id: z.string().min(1),
@@ -31,13 +33,13 @@ export const manifestSchema = z.strictObject({
   startedAt: z.iso.datetime(),
   completedAt: z.iso.datetime(),
   opsdeckVersion: z.string().min(1),
-  archive: z.strictObject({
+  archive: z.object({
     key: z.string().min(1),
     format: z.enum(["gzip", "zstd"]),
     /** Stored (compressed) bytes. */
     size: z.int().min(0),
     sha256: sha256Hex,
-    compressor: z.strictObject({
+    compressor: z.object({
       name: z.enum(compressorNames),
       level: z.int(),
       threads: z.int().min(1),
@@ -47,7 +49,7 @@ export const manifestSchema = z.strictObject({
   sources: z.array(z.string()),
   include: z.array(z.string()),
   exclude: z.array(z.string()),
-  totals: z.strictObject({
+  totals: z.object({
     files: z.int().min(0),
     directories: z.int().min(0),
     symlinks: z.int().min(0),

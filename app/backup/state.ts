@@ -23,7 +23,9 @@ const HOSTS_PREFIX = "hosts/";
 const KIND_NAMES = ["last-success", "last-failure", "last-verify"] as const;
 type Kind = (typeof KIND_NAMES)[number];
 
-export const successStateSchema = z.strictObject({
+// Records are read leniently (unknown fields ignored), so a newer agent's records with additive
+// fields never make an older dashboard or CLI refuse a host's backup state.
+export const successStateSchema = z.object({
   host: z.string(),
   label: z.string(),
   id: z.string(),
@@ -45,7 +47,7 @@ export const successStateSchema = z.strictObject({
   staleAfterMs: z.int().min(1).optional(),
 });
 
-export const failureStateSchema = z.strictObject({
+export const failureStateSchema = z.object({
   host: z.string(),
   label: z.string(),
   id: z.string().optional(),
@@ -56,7 +58,7 @@ export const failureStateSchema = z.strictObject({
   error: z.string(),
 });
 
-export const verifyStateSchema = z.strictObject({
+export const verifyStateSchema = z.object({
   host: z.string(),
   label: z.string(),
   id: z.string(),

@@ -100,6 +100,16 @@ describe("backup state", () => {
     expect(hostBackupReportSchema.safeParse(summary).success).toBe(true);
   });
 
+  it("reads a record a newer opsdeck wrote with fields this version does not know", async () => {
+    const store = new LocalStore(await tempDir());
+    const newer = { ...success("web01", "etc", "2026-11-21T05:00:10.000Z"), encryption: "age" };
+    await store.put(backupStateKey("web01", "etc", "last-success"), JSON.stringify(newer));
+
+    const [job] = await readBackupStates(store, "web01");
+
+    expect(job?.lastSuccess).toEqual(success("web01", "etc", "2026-11-21T05:00:10.000Z"));
+  });
+
   it("tells hosts apart even when a host name holds dots", async () => {
     const store = new LocalStore(await tempDir());
     await recordSuccess(store, success("web01", "etc", "2026-11-21T05:00:00.000Z"));

@@ -130,6 +130,25 @@ describe("verifyBackup", () => {
     expect(result.problems[0]).toMatch(/archive\.sha256: expected a lower-case hex SHA-256/);
   });
 
+  it("verifies a backup whose manifest a newer opsdeck wrote with additive fields", async () => {
+    const store = new LocalStore(await tempDir());
+    const record = await backedUp(store);
+    const manifest = JSON.parse((await store.get(record.manifestKey))?.toString() ?? "{}");
+    await store.put(
+      record.manifestKey,
+      JSON.stringify({
+        ...manifest,
+        signature: "ed25519:…",
+        archive: { ...manifest.archive, encryption: "none" },
+      }),
+    );
+
+    const result = await verifyBackup({ store, backup: record.key });
+
+    expect(result.problems).toEqual([]);
+    expect(result.ok).toBe(true);
+  });
+
   it("reports progress over the stored bytes", async () => {
     const store = new LocalStore(await tempDir());
     const record = await backedUp(store);
