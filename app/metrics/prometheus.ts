@@ -232,63 +232,44 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
   // Backup freshness: timestamps rather than ages, so the exposition does not change between
   // snapshots; an age is `time() - opsdeck_backup_last_success_timestamp_seconds` in PromQL.
   const backupLabels = ["host", "label"] as const;
-  const eachBackup = (fn: (b: BackupMetricsSource, labels: { host: string; label: string }) => void) => {
-    for (const b of backups()) fn(b, { host: b.host, label: b.label });
-  };
-  const seconds = (iso: string) => Date.parse(iso) / 1000;
-  gauge(
+  /** A backup gauge with one series per job that has the value (none where it is undefined). */
+  const backupGauge = (name: string, help: string, value: (b: BackupMetricsSource) => number | undefined) =>
+    gauge(name, help, backupLabels, (set) => {
+      for (const b of backups()) {
+        const v = value(b);
+        if (v !== undefined) set({ host: b.host, label: b.label }, v);
+      }
+    });
+  const seconds = (iso: string | undefined) => (iso === undefined ? undefined : Date.parse(iso) / 1000);
+  backupGauge(
     "opsdeck_backup_last_success_timestamp_seconds",
     "When the backup job's last success completed, in unixtime.",
-    backupLabels,
-    (set) =>
-      eachBackup((b, l) => {
-        if (b.lastSuccess) set(l, seconds(b.lastSuccess.completedAt));
-      }),
+    (b) => seconds(b.lastSuccess?.completedAt),
   );
-  gauge(
+  backupGauge(
     "opsdeck_backup_last_success_size_bytes",
     "Stored (compressed) bytes of the backup job's last success.",
-    backupLabels,
-    (set) =>
-      eachBackup((b, l) => {
-        if (b.lastSuccess) set(l, b.lastSuccess.size);
-      }),
+    (b) => b.lastSuccess?.size,
   );
-  gauge(
+  backupGauge(
     "opsdeck_backup_last_failure_timestamp_seconds",
     "When the backup job last failed, in unixtime (also when a success came later).",
-    backupLabels,
-    (set) =>
-      eachBackup((b, l) => {
-        if (b.lastFailure) set(l, seconds(b.lastFailure.failedAt));
-      }),
+    (b) => seconds(b.lastFailure?.failedAt),
   );
-  gauge(
+  backupGauge(
     "opsdeck_backup_last_verify_ok",
     "1 when the backup job's last verification passed, 0 when it failed; absent when never verified.",
-    backupLabels,
-    (set) =>
-      eachBackup((b, l) => {
-        if (b.lastVerify) set(l, b.lastVerify.ok ? 1 : 0);
-      }),
+    (b) => (b.lastVerify === undefined ? undefined : b.lastVerify.ok ? 1 : 0),
   );
-  gauge(
+  backupGauge(
     "opsdeck_backup_last_verify_timestamp_seconds",
     "When the backup job's last verification ran, in unixtime.",
-    backupLabels,
-    (set) =>
-      eachBackup((b, l) => {
-        if (b.lastVerify) set(l, seconds(b.lastVerify.checkedAt));
-      }),
+    (b) => seconds(b.lastVerify?.checkedAt),
   );
-  gauge(
+  backupGauge(
     "opsdeck_backup_stale_after_seconds",
     "The backup job is stale when its last success is older than this.",
-    backupLabels,
-    (set) =>
-      eachBackup((b, l) => {
-        if (b.staleAfterMs !== undefined) set(l, b.staleAfterMs / 1000);
-      }),
+    (b) => (b.staleAfterMs === undefined ? undefined : b.staleAfterMs / 1000),
   );
   return registry;
 }
