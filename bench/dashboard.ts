@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { startBenchDashboard, startPlainServer } from "./dashboard-fixture";
-import { numberFlag, numberFlags, printSuite, runMain } from "./lib/cli";
+import { numberFlag, numberFlags, printSuite, runMain, WRK_SUITE_OPTIONS } from "./lib/cli";
 import { compareHttp, type HttpCell } from "./lib/http-compare";
 import { hasCommand, PEERS, skipNote } from "./lib/peers";
 import { type SuiteReport, skippedSuite, type TargetResult, target } from "./lib/report";
@@ -163,17 +163,7 @@ function dashboardTargets(route: string, rows: readonly Row[]): TargetResult[] {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      seconds: { type: "string" },
-      rounds: { type: "string" },
-      connections: { type: "string" },
-      threads: { type: "string" },
-      checks: { type: "string" },
-      quick: { type: "boolean", default: false },
-      json: { type: "boolean", default: false },
-    },
-  });
+  const { values } = parseArgs({ options: WRK_SUITE_OPTIONS });
   const report = await runDashboardBench({
     ...dashboardDefaults(values.quick),
     ...numberFlags(values, {

@@ -9,7 +9,7 @@
 import { parseArgs } from "node:util";
 import { startBenchDashboard } from "./dashboard-fixture";
 import { BENCH_TOKEN } from "./dashboard-seed";
-import { numberFlags, printSuite, runMain } from "./lib/cli";
+import { numberFlags, printSuite, runMain, WRK_SUITE_OPTIONS } from "./lib/cli";
 import { compareHttp, type HttpCell } from "./lib/http-compare";
 import { hasCommand, PEERS, type Peer, skipNote } from "./lib/peers";
 import { type SuiteReport, skippedSuite, target } from "./lib/report";
@@ -134,17 +134,7 @@ export async function runMetricsBench(options: MetricsBenchOptions): Promise<Sui
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      seconds: { type: "string" },
-      rounds: { type: "string" },
-      connections: { type: "string" },
-      threads: { type: "string" },
-      checks: { type: "string" },
-      quick: { type: "boolean", default: false },
-      json: { type: "boolean", default: false },
-    },
-  });
+  const { values } = parseArgs({ options: WRK_SUITE_OPTIONS });
   const report = await runMetricsBench({
     ...metricsDefaults(values.quick),
     ...numberFlags(values, {

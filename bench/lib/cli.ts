@@ -38,3 +38,14 @@ export function numberFlags<K extends string>(
   }
   return parsed;
 }
+
+/** The flags of the wrk-driven suites (dashboard, /metrics), for `parseArgs`. */
+export const WRK_SUITE_OPTIONS = {
+  seconds: { type: "string" },
+  rounds: { type: "string" },
+  connections: { type: "string" },
+  threads: { type: "string" },
+  checks: { type: "string" },
+  quick: { type: "boolean", default: false },
+  json: { type: "boolean", default: false },
+} as const;
