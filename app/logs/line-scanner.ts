@@ -1,7 +1,7 @@
 import { errorTypeAt } from "./error-type";
 import { isErrorLevel } from "./levels";
 import type { LineFilter } from "./line-filter";
-import { createMessageScan, maskedMessage, scanMessage } from "./message-scan";
+import { chunkScanner, createMessageScan, maskedMessage } from "./message-scan";
 import { createParsedLine, type LineParser, type ParseContext, resetParsedLine } from "./parsed-line";
 import type { FileTally, ScanState } from "./scan-state";
 
@@ -16,12 +16,14 @@ export const DEFAULT_SCANNER_LIMITS: ScannerLimits = { maxLineBytes: 65_536, mes
 
 /**
  * Splits byte chunks into lines and feeds each to the format parser and the accumulators.
- * Chunks are scanned in place with Buffer.indexOf; only a line cut by a chunk boundary is
- * copied, into a carry buffer capped at `maxLineBytes`, so a 10 MB line costs 64 KiB of memory.
+ * Each chunk is copied once into the compiled scanner, which finds its line breaks and scans its
+ * messages in place; only a line cut by a chunk boundary is copied, into a carry buffer capped
+ * at `maxLineBytes`, so a 10 MB line costs 64 KiB of memory.
  */
 export class LineScanner {
   private readonly parsed = createParsedLine();
   private readonly message = createMessageScan();
+  private readonly bytes = chunkScanner();
   private readonly carry: Buffer;
   private carryLength = 0;
   private carryOversized = false;
@@ -42,23 +44,24 @@ export class LineScanner {
     const length = chunk.length;
     this.tally.counters.bytes += length;
     this.filter.newChunk();
+    const bytes = this.bytes;
+    bytes.load(chunk);
     let pos = 0;
-    if (this.carryLength > 0 || this.carryOversized) {
-      const newline = chunk.indexOf(10);
-      if (newline < 0) {
-        this.appendCarry(chunk, 0, length);
-        return;
-      }
-      this.appendCarry(chunk, 0, newline);
-      this.flushCarry();
-      this.filter.newChunk();
-      pos = newline + 1;
-    }
     for (;;) {
-      const newline = chunk.indexOf(10, pos);
-      if (newline < 0) break;
-      this.line(chunk, pos, newline, false);
-      pos = newline + 1;
+      const from = pos;
+      const count = bytes.findLineEnds(from, length);
+      for (let k = 0; k < count; k++) {
+        const newline = from + bytes.lineEnd(k);
+        if (pos === 0 && (this.carryLength > 0 || this.carryOversized)) {
+          this.appendCarry(chunk, 0, newline);
+          this.flushCarry();
+          this.filter.newChunk();
+        } else {
+          this.line(chunk, pos, newline, false);
+        }
+        pos = newline + 1;
+      }
+      if (count < bytes.lineEndsCapacity) break;
     }
     if (pos < length) this.appendCarry(chunk, pos, length);
   }
@@ -129,7 +132,7 @@ export class LineScanner {
     const text = parsed.textBuf ?? buf;
     const keyEnd = Math.min(parsed.keyEnd, parsed.keyStart + this.limits.messageScanBytes);
     const message = this.message;
-    scanMessage(text, parsed.keyStart, keyEnd, message);
+    this.bytes.scanMessage(text, parsed.keyStart, keyEnd, message);
 
     const isError = isErrorLevel(parsed.level);
     if (Number.isNaN(ts)) {

@@ -1,47 +1,15 @@
 /**
- * One pass over a message's bytes that yields what the analysis needs from it: a hash of the
- * message with every number-bearing token masked (so "user 17 timed out after 3021 ms" and
- * "user 9 timed out after 15 ms" group together) and its first IPv4 address. One pass instead of
- * two because it runs per line; the loop keeps few live values (its speed depends on it).
- *
- * Tokens are runs of letters, digits, `_`, `-`, `.`, `:` and non-ASCII bytes; a token holding a
- * digit becomes `<*>`. Everything else (spaces, `/`, `=`, quotes, brackets…) separates tokens.
+ * The per-line byte work of the log scan — a message's group key and first IPv4 address, and the
+ * line breaks of a chunk — runs in WebAssembly with SIMD (app/logs/wasm/message-scan.as.ts, where
+ * the rules are spelt out): in JavaScript, one byte at a time, it was most of the scan's time.
+ * This module loads the compiled module once per thread and moves bytes in and results out.
  */
+import { MESSAGE_SCAN_WASM } from "./wasm/message-scan.wasm";
 
-// Separating classes sort below token classes so one comparison tells them apart.
-const SEPARATOR = 0;
-const CONTROL = 1;
-const WORD = 2;
-const DIGIT = 3;
-const DOT = 4;
-const COLON = 5;
-
-const CLASS = new Uint8Array(256);
-for (let b = 0; b < 256; b++) {
-  if (b >= 48 && b <= 57) CLASS[b] = DIGIT;
-  else if ((b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b === 95 || b === 45 || b >= 128) CLASS[b] = WORD;
-  else if (b === 46) CLASS[b] = DOT;
-  else if (b === 58) CLASS[b] = COLON;
-  else if ((b < 32 && b !== 9) || b === 127) CLASS[b] = CONTROL;
-  else CLASS[b] = SEPARATOR;
-}
-
-/** What a token byte says about its token: it holds a digit, a letter-like byte, a dot. */
-const HAS_DIGIT = 1;
-const HAS_WORD = 2;
-const HAS_DOT = 4;
-/** Only digits and dots (a port's colon adds nothing): the shape of a dotted quad. */
-const ADDRESS_LIKE = HAS_DIGIT | HAS_DOT;
-const TOKEN_FLAGS = new Uint8Array(256);
-for (let b = 0; b < 256; b++) {
-  const cls = CLASS[b];
-  TOKEN_FLAGS[b] = cls === DIGIT ? HAS_DIGIT : cls === WORD ? HAS_WORD : cls === DOT ? HAS_DOT : 0;
-}
-
-/** What `scanMessage` found; one instance is reused for every line. */
+/** What a message scan found; one instance is reused for every line. */
 export interface MessageScan {
   /**
-   * Two independent 32-bit hashes of the masked message: equal for messages that differ only in
+   * The two halves of a 64-bit hash of the masked message: equal for messages that differ only in
    * numbers and ids. `key1` indexes, `key2` tells the rare colliding groups apart.
    */
   key1: number;
@@ -55,116 +23,137 @@ export function createMessageScan(): MessageScan {
   return { key1: 0, key2: 0, ipv4: 0, hasIpv4: false };
 }
 
-const P1 = 16_777_619;
-const P2 = 0x5bd1e995;
-/** What a number-bearing token contributes to the hash, whatever its digits. */
-const MASKED_TOKEN = 0x2a2a2a2a;
+/** The WebAssembly API used here (Node has it; the ES library typings do not, and DOM's would bring the rest). */
+interface WebAssemblyApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+const { Module, Instance } = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+
+interface ScanExports {
+  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  scan(start: number, end: number): number;
+  lineEnds(start: number, end: number): number;
+  resultOffset(): number;
+  lineEndsOffset(): number;
+  lineEndsCapacity(): number;
+  freeOffset(): number;
+}
+
+const PAGE = 65_536;
+/** The module reads up to a block (64 bytes) past the end of what it scans. */
+const READ_PAST = 64;
+
+function align(value: number, to: number): number {
+  return Math.ceil(value / to) * to;
+}
 
 /**
- * Reads a dotted quad starting at `i` that ends its token (a separator, a port's colon or a
- * sentence's full stop may follow). Returns the address, or -1 with `ipv4Valid` false.
+ * The compiled scan of one thread, with its memory laid out as: the module's own data, the
+ * current chunk, then a scratch area for bytes that live elsewhere. A chunk is copied in once
+ * (`load`) and its lines are then scanned in place; other bytes are copied per message.
  */
-let ipv4Valid = false;
-function ipv4At(buf: Uint8Array, i: number, end: number): number {
-  ipv4Valid = false;
-  let acc = 0;
-  let octets = 0;
-  let cur = 0;
-  let digits = 0;
-  for (; i < end; i++) {
-    const b = buf[i] as number;
-    if (b >= 48 && b <= 57) {
-      cur = cur * 10 + (b - 48);
-      if (++digits > 3) return -1;
-    } else if (b === 46 && octets < 3) {
-      if (digits === 0 || cur > 255) return -1;
-      acc = acc * 256 + cur;
-      octets++;
-      cur = 0;
-      digits = 0;
+export class ChunkScanner {
+  private readonly exports: ScanExports;
+  private readonly chunkAt: number;
+  private chunkCapacity = 0;
+  private scratchCapacity = 0;
+  private loaded: Uint8Array | null = null;
+  private bytes!: Uint8Array;
+  private result!: Int32Array;
+  private ends!: Uint32Array;
+  readonly lineEndsCapacity: number;
+
+  constructor() {
+    const module = new Module(Buffer.from(MESSAGE_SCAN_WASM, "base64"));
+    this.exports = new Instance(module, {}).exports as ScanExports;
+    this.chunkAt = align(this.exports.freeOffset(), READ_PAST);
+    this.lineEndsCapacity = this.exports.lineEndsCapacity();
+    this.reserve(PAGE, 4096);
+  }
+
+  private get scratchAt(): number {
+    return this.chunkAt + this.chunkCapacity + READ_PAST;
+  }
+
+  /** Grows the memory (never shrinks) so a chunk and a scratch of these sizes fit. */
+  private reserve(chunkBytes: number, scratchBytes: number): void {
+    this.chunkCapacity = Math.max(this.chunkCapacity, align(chunkBytes, PAGE));
+    this.scratchCapacity = Math.max(this.scratchCapacity, align(scratchBytes, 4096));
+    const memory = this.exports.memory;
+    const needed = this.scratchAt + this.scratchCapacity + READ_PAST;
+    if (memory.buffer.byteLength < needed) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE));
+    // Growing detaches the old views.
+    if (this.bytes?.buffer !== memory.buffer) {
+      this.bytes = new Uint8Array(memory.buffer);
+      this.result = new Int32Array(memory.buffer, this.exports.resultOffset(), 3);
+      this.ends = new Uint32Array(memory.buffer, this.exports.lineEndsOffset(), this.lineEndsCapacity);
+    }
+  }
+
+  /** Copies `chunk` in: `scanMessage` on it then reads in place, `findLineEnds` finds its lines. */
+  load(chunk: Uint8Array): void {
+    if (chunk.length > this.chunkCapacity) this.reserve(chunk.length, 0);
+    this.bytes.set(chunk, this.chunkAt);
+    this.loaded = chunk;
+  }
+
+  /**
+   * Finds the line breaks of the loaded chunk in [from, to), at most `lineEndsCapacity` of them
+   * (when that many come back, call again after the last). Read them with `lineEnd(k)`.
+   */
+  findLineEnds(from: number, to: number): number {
+    return this.exports.lineEnds(this.chunkAt + from, this.chunkAt + to);
+  }
+
+  /** The k-th line break found by the last `findLineEnds(from, …)`, as an offset from `from`. */
+  lineEnd(k: number): number {
+    return this.ends[k] as number;
+  }
+
+  /** Scans the message `buf[start, end)`. */
+  scanMessage(buf: Uint8Array, start: number, end: number, out: MessageScan): void {
+    let at: number;
+    if (buf === this.loaded) {
+      at = this.chunkAt + start;
     } else {
-      break;
+      // A line carried across chunks, a decoded JSON message, a followed line.
+      if (end - start > this.scratchCapacity) this.reserve(0, end - start);
+      at = this.scratchAt;
+      this.bytes.set(buf.subarray(start, end), at);
     }
-  }
-  if (octets !== 3 || digits === 0 || cur > 255) return -1;
-  if (i < end) {
-    const next = CLASS[buf[i] as number] as number;
-    if (next === DOT) {
-      // "from 10.0.0.1." is a full stop; "10.0.0.1.5" is not an address.
-      const after = i + 1 < end ? (CLASS[buf[i + 1] as number] as number) : SEPARATOR;
-      if (after >= WORD) return -1;
-    } else if (next !== COLON && next >= WORD) {
-      return -1;
-    }
-  }
-  ipv4Valid = true;
-  return (acc * 256 + cur) | 0;
-}
-
-/** The first dotted quad at or after `start`, token by token: the rare path, see scanMessage. */
-function findIpv4(buf: Uint8Array, start: number, end: number, out: MessageScan): void {
-  let tokenStart = start;
-  let flags = 0;
-  for (let i = start; i <= end; i++) {
-    const b = i < end ? (buf[i] as number) : 32;
-    if ((CLASS[b] as number) >= WORD) {
-      flags |= TOKEN_FLAGS[b] as number;
-      continue;
-    }
-    if (flags === ADDRESS_LIKE) {
-      const address = ipv4At(buf, tokenStart, end);
-      if (ipv4Valid) {
-        out.ipv4 = address;
-        out.hasIpv4 = true;
-        return;
-      }
-    }
-    flags = 0;
-    tokenStart = i + 1;
+    out.hasIpv4 = this.exports.scan(at, at + end - start) === 1;
+    const result = this.result;
+    out.key1 = result[0] as number;
+    out.key2 = result[1] as number;
+    out.ipv4 = result[2] as number;
   }
 }
 
+let threadScanner: ChunkScanner | undefined;
+
+/** This thread's scanner: WebAssembly instances are per thread, and one is enough. */
+export function chunkScanner(): ChunkScanner {
+  threadScanner ??= new ChunkScanner();
+  return threadScanner;
+}
+
+/** Scans one message (copied into the scanner's memory); the scan loop loads whole chunks instead. */
 export function scanMessage(buf: Uint8Array, start: number, end: number, out: MessageScan): void {
-  // h1 folds each token (or the mask) with the separator after it; h2 follows h1 at each
-  // separator, which makes it an independent check at one multiplication per token.
-  let h1 = 0x811c9dc5 | 0;
-  let h2 = 0x1b873593 | 0;
-  let token = 0;
-  let flags = 0;
-  let tokenStart = start;
-  // Only the first address-shaped token is noted here; parsing it happens after the loop.
-  let candidate = -1;
-  for (let i = start; i < end; i++) {
-    const b = buf[i] as number;
-    if ((CLASS[b] as number) >= WORD) {
-      token = Math.imul(token ^ b, P1);
-      flags |= TOKEN_FLAGS[b] as number;
-    } else {
-      if (flags === ADDRESS_LIKE && candidate < 0) candidate = tokenStart;
-      h1 = Math.imul(h1 ^ ((flags & HAS_DIGIT) !== 0 ? MASKED_TOKEN : token) ^ (b << 24), P1);
-      h2 = Math.imul(h2 ^ h1, P2);
-      token = 0;
-      flags = 0;
-      tokenStart = i + 1;
-    }
-  }
-  if (flags === ADDRESS_LIKE && candidate < 0) candidate = tokenStart;
-  h1 = Math.imul(h1 ^ ((flags & HAS_DIGIT) !== 0 ? MASKED_TOKEN : token), P1);
-  out.key1 = h1;
-  out.key2 = Math.imul(h2 ^ h1, P2);
-  out.hasIpv4 = false;
-  if (candidate >= 0) {
-    const address = ipv4At(buf, candidate, end);
-    if (ipv4Valid) {
-      out.ipv4 = address;
-      out.hasIpv4 = true;
-    } else {
-      // An address-shaped token that is not one ("1.2.3", "1.2.3.4.5"): look past it.
-      let next = candidate;
-      while (next < end && (CLASS[buf[next] as number] as number) >= WORD) next++;
-      findIpv4(buf, next, end, out);
-    }
-  }
+  chunkScanner().scanMessage(buf, start, end, out);
+}
+
+// The display text is built in JavaScript: it runs once per message group, not per line. Token
+// bytes as in the compiled scan: letters, digits, `_`, `-`, `.`, `:` and bytes >= 0x80.
+const SEPARATOR = 0;
+const CONTROL = 1;
+const TOKEN = 2;
+
+const CLASS = new Uint8Array(256);
+for (let b = 0; b < 256; b++) {
+  const alphanumeric = (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122);
+  const token = alphanumeric || b === 95 || b === 45 || b === 46 || b === 58 || b >= 128;
+  CLASS[b] = token ? TOKEN : (b < 32 && b !== 9) || b === 127 ? CONTROL : SEPARATOR;
 }
 
 /** Longest masked message kept for display; the hash still covers the scanned bytes. */
@@ -196,7 +185,7 @@ export function maskedMessage(buf: Uint8Array, start: number, end: number): stri
         tokenStart = i;
         tokenDigit = false;
       }
-      if (cls === DIGIT) tokenDigit = true;
+      if (b >= 48 && b <= 57) tokenDigit = true;
     }
   }
   if (tokenStart >= 0) flush(i);
