@@ -47,6 +47,10 @@ function randomMessages(seed: number, count: number): Buffer[] {
       `${int(9)}.${int(9)}.${int(9)}`,
       `${int(9)}.${int(9)}.${int(9)}.${int(9)}.${int(9)}`,
       `a${int(9)}.${int(9)}.${int(9)}.${int(9)}`,
+      `${int(9999)}.${int(256)}.${int(256)}.${int(256)}`,
+      `${int(256)}.${int(256)}.${int(256)}.${int(9999)}`,
+      `${int(9)}:${int(9)}.${int(9)}.${int(9)}.${int(9)}`,
+      `${int(9)}..${int(9)}.${int(9)}.${int(9)}`,
     ]);
   const separator = () => pick([" ", " ", " ", "=", "/", '"', "[", "]", ",", "\t", "  ", "\x01", "é"]);
   const messages: Buffer[] = [];
@@ -137,6 +141,11 @@ describe("compiled message scan", () => {
     // Empty tokens count: a doubled separator is another message.
     expect(compiled(scanner, Buffer.from("a  b")).key).not.toBe(compiled(scanner, Buffer.from("a b")).key);
     expect(compiled(scanner, Buffer.from("")).hasIpv4).toBe(false);
+    // Bytes left after a message by a longer one are not read as part of it.
+    compiled(scanner, Buffer.from(`x 1.2.3.4${"5".repeat(40)}`));
+    expect(compiled(scanner, Buffer.from("x 1.2.3.4")).ipv4).toBe(0x01020304);
+    compiled(scanner, Buffer.from("9.9.9.9 1.2.3.4.5"));
+    expect(compiled(scanner, Buffer.from("9.9.9")).hasIpv4).toBe(false);
   });
 
   it("reads a loaded chunk in place and other buffers through its scratch area, alike", () => {
