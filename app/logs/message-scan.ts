@@ -28,7 +28,14 @@ interface WebAssemblyApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: unknown };
 }
-const { Module, Instance } = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+
+function instantiate(): ScanExports {
+  const api = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
+  // Looked up here, not at import, so commands that read no logs run where WebAssembly is off.
+  if (!api) throw new Error("log analysis needs WebAssembly, which this Node has disabled (--jitless?)");
+  const module = new api.Module(Buffer.from(MESSAGE_SCAN_WASM, "base64"));
+  return new api.Instance(module, {}).exports as ScanExports;
+}
 
 interface ScanExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
@@ -65,8 +72,7 @@ export class ChunkScanner {
   readonly lineEndsCapacity: number;
 
   constructor() {
-    const module = new Module(Buffer.from(MESSAGE_SCAN_WASM, "base64"));
-    this.exports = new Instance(module, {}).exports as ScanExports;
+    this.exports = instantiate();
     this.chunkAt = align(this.exports.freeOffset(), READ_PAST);
     this.lineEndsCapacity = this.exports.lineEndsCapacity();
     this.reserve(PAGE, 4096);
