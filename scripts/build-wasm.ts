@@ -4,7 +4,7 @@
  * module without a file to ship next to it, and no build step stands between a checkout and a run.
  *
  *   npm run build:wasm            rewrite app/logs/wasm/message-scan.wasm.ts
- *   npm run build:wasm -- --check fail when it is not what the source compiles to (the tests run this)
+ *   npm run build:wasm -- --check fail when it is not what the source compiles to (a test checks the same)
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
