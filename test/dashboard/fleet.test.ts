@@ -4,6 +4,7 @@ import type { WindowCounts } from "../../app/agent/log-window";
 import { recordSuccess, recordVerify } from "../../app/backup/state";
 import type { Store } from "../../app/storage/store";
 import type { FleetView } from "../../dashboard/fleet/model";
+import { backupSuccess } from "../support/backup-states";
 import { useTempDirs } from "../support/temp-dir";
 import { bearer, dashboardFor, seededStore, testConfig } from "./support";
 
@@ -145,20 +146,16 @@ describe("reports written by the agent's own writers", () => {
     const at = (minutesAgo: number) => new Date(NOW.getTime() - minutesAgo * 60_000).toISOString();
     await recordSuccess(
       store,
-      {
+      backupSuccess({
         host: "db01",
         label: "pgdump",
         id: "20261121T090000Z-pgdump",
-        key: "backups/db01/20261121T090000Z-pgdump.tar.gz",
         startedAt: at(62),
         completedAt: at(60),
         durationMs: 120_000,
         size: 3 * 1024 * 1024,
-        sha256: "0".repeat(64),
-        files: 1,
         bytes: 9 * 1024 * 1024,
-        compressor: "gzip",
-      },
+      }),
       NOW,
     );
     await recordVerify(

@@ -4,6 +4,7 @@ import { recordFailure, recordSuccess, recordVerify } from "../../app/backup/sta
 import { parseAppConfig } from "../../app/config/load";
 import type { Store } from "../../app/storage/store";
 import { fixedSource } from "../app/monitor/support";
+import { backupFailure, backupSuccess } from "../support/backup-states";
 import { useTempDirs } from "../support/temp-dir";
 import { bearer, dashboardFor, seededStore, testConfig } from "./support";
 
@@ -18,21 +19,14 @@ beforeEach(async () => {
 /** web01: etc (recorded 12 h threshold, verified) and www (no threshold, failed since its success). */
 async function seedBackups(store: Store): Promise<void> {
   const at = (hoursAgo: number) => new Date(NOW.getTime() - hoursAgo * 3_600_000).toISOString();
-  const success = (label: string, hoursAgo: number, size: number, staleAfterMs?: number) => ({
-    host: "web01",
-    label,
-    id: `x-${label}`,
-    key: `backups/web01/x-${label}.tar.gz`,
-    startedAt: at(hoursAgo),
-    completedAt: at(hoursAgo),
-    durationMs: 0,
-    size,
-    sha256: "0".repeat(64),
-    files: 1,
-    bytes: size,
-    compressor: "gzip",
-    ...(staleAfterMs ? { staleAfterMs } : {}),
-  });
+  const success = (label: string, hoursAgo: number, size: number, staleAfterMs?: number) =>
+    backupSuccess({
+      host: "web01",
+      label,
+      completedAt: at(hoursAgo),
+      size,
+      ...(staleAfterMs ? { staleAfterMs } : {}),
+    });
   await recordSuccess(store, success("etc", 2, 5_242_880, 12 * 3_600_000), NOW);
   await recordVerify(
     store,
@@ -48,18 +42,7 @@ async function seedBackups(store: Store): Promise<void> {
     NOW,
   );
   await recordSuccess(store, success("www", 30, 1024), NOW);
-  await recordFailure(
-    store,
-    {
-      host: "web01",
-      label: "www",
-      startedAt: at(3),
-      failedAt: at(3),
-      phase: "archiving",
-      error: "disk full",
-    },
-    NOW,
-  );
+  await recordFailure(store, backupFailure({ host: "web01", label: "www", failedAt: at(3) }), NOW);
 }
 
 describe("/metrics", () => {

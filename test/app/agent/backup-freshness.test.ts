@@ -8,6 +8,7 @@ import { silentLogger } from "../../../app/lib/logger";
 import type { AlertEvent } from "../../../app/notify/event";
 import type { Notifier } from "../../../app/notify/notifiers";
 import { LocalStore } from "../../../app/storage";
+import { backupSuccess } from "../../support/backup-states";
 import { useTempDirs } from "../../support/temp-dir";
 
 const HOUR = 3_600_000;
@@ -44,20 +45,17 @@ describe("the agent's backup freshness alert", () => {
   it("raises one stale alert for a job whose last success is older than its threshold, resolved by the next success", async () => {
     const { store, clock, alerts, tick, createSource } = await setup();
     // The last success completed 3 days ago (a run killed since leaves no record); daily: stale after 48 h.
-    await recordSuccess(store, {
-      host: "web01",
-      label: "www",
-      id: "20261118T100000Z-www",
-      key: "backups/web01/20261118T100000Z-www.tar.gz",
-      startedAt: "2026-11-18T10:00:00.000Z",
-      completedAt: "2026-11-18T10:00:05.000Z",
-      durationMs: 5000,
-      size: 10,
-      sha256: "0".repeat(64),
-      files: 1,
-      bytes: 10,
-      compressor: "gzip",
-    });
+    await recordSuccess(
+      store,
+      backupSuccess({
+        host: "web01",
+        label: "www",
+        id: "20261118T100000Z-www",
+        startedAt: "2026-11-18T10:00:00.000Z",
+        completedAt: "2026-11-18T10:00:05.000Z",
+        durationMs: 5000,
+      }),
+    );
 
     await tick(); // stale, and the due run fails: the source is missing
     await tick(); // nothing new: the failed job waits an hour, the stale alert is already out

@@ -5,6 +5,7 @@ import { recordSuccess } from "../../../app/backup/state";
 import type { BackupJobStatus } from "../../../app/cli/commands/backup";
 import { EXIT } from "../../../app/cli/exit-codes";
 import { LocalStore } from "../../../app/storage";
+import { backupSuccess } from "../../support/backup-states";
 import { useTempDirs } from "../../support/temp-dir";
 import { writeTree } from "../backup/helpers";
 import { opsdeck, tickingClock } from "./support";
@@ -90,21 +91,16 @@ describe("opsdeck backup status", () => {
 
   it("exits 0 when every job shown is fresh; --host picks one host, every host by default", async () => {
     const { cli, store } = await setup();
-    await recordSuccess(store, {
-      host: "db01",
-      label: "pg",
-      id: "20261121T050000Z-pg",
-      key: "backups/db01/20261121T050000Z-pg.tar.gz",
-      startedAt: new Date(T0).toISOString(),
-      completedAt: new Date(T0).toISOString(),
-      durationMs: 0,
-      size: 10,
-      sha256: "0".repeat(64),
-      files: 1,
-      bytes: 10,
-      compressor: "gzip",
-      staleAfterMs: 12 * HOUR,
-    });
+    await recordSuccess(
+      store,
+      backupSuccess({
+        host: "db01",
+        label: "pg",
+        id: "20261121T050000Z-pg",
+        completedAt: new Date(T0).toISOString(),
+        staleAfterMs: 12 * HOUR,
+      }),
+    );
 
     const db01 = await cli(at(HOUR), "backup", "status", "--host", "db01", "--json");
     const all = await cli(at(HOUR), "backup", "status", "--json");

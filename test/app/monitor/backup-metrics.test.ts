@@ -1,15 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startAgent } from "../../../app/agent";
-import {
-  type BackupSuccessState,
-  backupSummaryKey,
-  recordFailure,
-  recordSuccess,
-  recordVerify,
-} from "../../../app/backup/state";
+import { backupSummaryKey, recordFailure, recordSuccess, recordVerify } from "../../../app/backup/state";
 import { parseAppConfig } from "../../../app/config";
 import { type MonitorProcess, startMonitor } from "../../../app/monitor";
 import { LocalStore } from "../../../app/storage";
+import { backupFailure, backupSuccess } from "../../support/backup-states";
 import { captureLogger } from "../../support/capture-log";
 import { useTempDirs } from "../../support/temp-dir";
 import { fixedSource } from "./support";
@@ -21,21 +16,14 @@ const at = (hoursAgo: number) => new Date(NOW.getTime() - hoursAgo * HOUR).toISO
 const seconds = (iso: string) => Date.parse(iso) / 1000;
 
 function success(host: string, label: string, hoursAgo: number, size: number, staleAfterMs?: number) {
-  return {
+  return backupSuccess({
     host,
     label,
     id: `x-${label}-${hoursAgo}`,
-    key: `backups/${host}/x-${label}-${hoursAgo}.tar.gz`,
-    startedAt: at(hoursAgo),
     completedAt: at(hoursAgo),
-    durationMs: 0,
     size,
-    sha256: "0".repeat(64),
-    files: 1,
-    bytes: size,
-    compressor: "gzip",
     ...(staleAfterMs ? { staleAfterMs } : {}),
-  } satisfies BackupSuccessState;
+  });
 }
 
 /** web01 has two jobs (etc with a 12 h threshold, verified; www without one, failed since); db01 one. */
@@ -47,18 +35,7 @@ async function seed(store: LocalStore) {
     NOW,
   );
   await recordSuccess(store, success("web01", "www", 30, 1024), NOW);
-  await recordFailure(
-    store,
-    {
-      host: "web01",
-      label: "www",
-      startedAt: at(3),
-      failedAt: at(3),
-      phase: "archiving",
-      error: "disk full",
-    },
-    NOW,
-  );
+  await recordFailure(store, backupFailure({ host: "web01", label: "www", failedAt: at(3) }), NOW);
   await recordSuccess(store, success("db01", "pg", 1, 99), NOW);
 }
 
