@@ -69,6 +69,14 @@ export function levelFromBytes(buf: Uint8Array, start: number, end: number): num
     if (c < 97 || c > 122) return -1;
     packed = (packed << 5) | (c - 96);
   }
+  return levelFromPacked(packed);
+}
+
+/**
+ * The level named by a word of three to six letters packed five bits each, first letter highest
+ * (`a` = 1): how levelFromBytes and the compiled syslog scan (message-scan.as.ts) hand words over.
+ */
+export function levelFromPacked(packed: number): number {
   switch (packed) {
     case PACKED.info:
     case PACKED.inf:

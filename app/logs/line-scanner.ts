@@ -1,9 +1,20 @@
 import { errorTypeAt } from "./error-type";
-import { isErrorLevel } from "./levels";
+import { readLevelWord } from "./level-word";
+import { isErrorLevel, levelFromPacked } from "./levels";
 import type { LineFilter } from "./line-filter";
-import { chunkScanner, createMessageScan, maskedMessage } from "./message-scan";
+import {
+  chunkScanner,
+  createMessageScan,
+  createSyslogHead,
+  maskedMessage,
+  SYSLOG_LONG_WORD,
+  SYSLOG_SAME_TIME,
+  SYSLOG_SHORT_WORD,
+} from "./message-scan";
+import { parseSyslogLine } from "./parse-syslog";
 import { createParsedLine, type LineParser, type ParseContext, resetParsedLine } from "./parsed-line";
 import type { FileTally, ScanState } from "./scan-state";
+import { parseBsdTimestamp } from "./timestamps";
 
 export interface ScannerLimits {
   /** Bytes of one line that are read; the rest of a longer line is skipped (and counted). */
@@ -24,6 +35,12 @@ export class LineScanner {
   private readonly parsed = createParsedLine();
   private readonly message = createMessageScan();
   private readonly bytes = chunkScanner();
+  /** Syslog lines of the common shape are read by the compiled scan (see readSyslogHead). */
+  private readonly compiledSyslog: boolean;
+  private readonly syslogHead = createSyslogHead();
+  /** The time of the timestamp the compiled scan remembers for this scanner. */
+  private lastTs = Number.NaN;
+  private readonly afterWord = [0];
   private readonly carry: Buffer;
   private carryLength = 0;
   private carryOversized = false;
@@ -37,6 +54,7 @@ export class LineScanner {
     private readonly limits: ScannerLimits = DEFAULT_SCANNER_LIMITS,
   ) {
     this.carry = Buffer.allocUnsafe(limits.maxLineBytes);
+    this.compiledSyslog = parse === parseSyslogLine;
   }
 
   /** Feeds the next bytes of the input. The chunk may be reused by the caller afterwards. */
@@ -107,7 +125,9 @@ export class LineScanner {
     }
     const parsed = this.parsed;
     resetParsedLine(parsed);
-    if (!this.parse(buf, start, end, this.context, parsed)) {
+    const message = this.message;
+    const scanned = this.compiledSyslog && this.readSyslogHead(buf, start, end);
+    if (!scanned && !this.parse(buf, start, end, this.context, parsed)) {
       counters.unparsed++;
       if (hasControlBytes(buf, start, end)) counters.binary++;
       return;
@@ -131,8 +151,7 @@ export class LineScanner {
 
     const text = parsed.textBuf ?? buf;
     const keyEnd = Math.min(parsed.keyEnd, parsed.keyStart + this.limits.messageScanBytes);
-    const message = this.message;
-    this.bytes.scanMessage(text, parsed.keyStart, keyEnd, message);
+    if (!scanned) this.bytes.scanMessage(text, parsed.keyStart, keyEnd, message);
 
     const isError = isErrorLevel(parsed.level);
     if (Number.isNaN(ts)) {
@@ -153,6 +172,50 @@ export class LineScanner {
       state.ips.add(message.ipv4);
     }
     this.countMessage(text, parsed.keyStart, keyEnd);
+  }
+
+  /**
+   * The compiled fast path of parseSyslogLine: the module finds the positions of an RFC 3164 line
+   * and scans its message in one call, and a line whose timestamp repeats the last one's bytes
+   * takes its time without parsing (most lines: a busy log writes many lines a second). The time
+   * and the level word's meaning are settled here with the parser's own functions. False leaves
+   * the line to parseSyslogLine and the message scan: lines with a PRI or an ISO timestamp, and
+   * any the module declines or whose timestamp does not parse.
+   */
+  private readSyslogHead(buf: Uint8Array, start: number, end: number): boolean {
+    const bytes = this.bytes;
+    const head = this.syslogHead;
+    bytes.claimTimestamp(this);
+    bytes.scanSyslogLine(buf, start, end, this.limits.messageScanBytes, head, this.message);
+    const flags = head.flags;
+    if (flags === 0) return false;
+    const parsed = this.parsed;
+    if (flags & SYSLOG_SAME_TIME) {
+      parsed.ts = this.lastTs;
+    } else {
+      const cursor = this.context.cursor;
+      if (
+        !parseBsdTimestamp(buf, start, end, this.context.year, cursor) ||
+        cursor.end !== start + head.timeEnd
+      )
+        return false;
+      parsed.ts = cursor.ts;
+      this.lastTs = cursor.ts;
+      bytes.rememberTimestamp(this, head.timeEnd);
+    }
+    parsed.keyStart = start + head.tagStart;
+    parsed.keyEnd = end;
+    parsed.typeStart = start + head.bodyStart;
+    let level = -1;
+    if (flags & SYSLOG_SHORT_WORD) {
+      level = levelFromPacked(head.word);
+      if (level >= 0) parsed.typeStart = start + head.afterWord;
+    } else if (flags & SYSLOG_LONG_WORD) {
+      level = readLevelWord(buf, start + head.bodyStart, end, this.afterWord);
+      if (level >= 0) parsed.typeStart = this.afterWord[0] as number;
+    }
+    if (level >= 0) parsed.level = level;
+    return true;
   }
 
   /**

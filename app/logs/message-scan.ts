@@ -40,12 +40,42 @@ function instantiate(): ScanExports {
 interface ScanExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
   scan(start: number, end: number): number;
+  syslogLine(start: number, end: number, scanBytes: number): number;
+  rememberTimestamp(at: number, length: number): void;
+  forgetTimestamp(): void;
   lineEnds(start: number, end: number): number;
   resultOffset(): number;
   lineEndsOffset(): number;
   lineEndsCapacity(): number;
   freeOffset(): number;
 }
+
+/**
+ * What `scanSyslogLine` found in an RFC 3164 line besides its message, as offsets from the line's
+ * start; one instance is reused for every line. The flags say which fields are set.
+ */
+export interface SyslogHead {
+  flags: number;
+  timeEnd: number;
+  tagStart: number;
+  bodyStart: number;
+  /** After a 3–6 letter level-word candidate, and its letters packed (see levelFromPacked). */
+  afterWord: number;
+  word: number;
+}
+
+export function createSyslogHead(): SyslogHead {
+  return { flags: 0, timeEnd: 0, tagStart: 0, bodyStart: 0, afterWord: 0, word: 0 };
+}
+
+/** `SyslogHead.flags`, as message-scan.as.ts returns them; 0 means the line was declined. */
+export const SYSLOG_FAST = 1;
+/** The line opens with the timestamp last handed to `rememberTimestamp`, then a space. */
+export const SYSLOG_SAME_TIME = 2;
+export const SYSLOG_ADDRESS = 4;
+export const SYSLOG_SHORT_WORD = 8;
+/** A 7–13 letter word opens the body: read it with readLevelWord. */
+export const SYSLOG_LONG_WORD = 16;
 
 const PAGE = 65_536;
 /** The module reads up to a block (64 bytes) past the end of what it scans. */
@@ -92,7 +122,7 @@ export class ChunkScanner {
     // Growing detaches the old views.
     if (this.bytes?.buffer !== memory.buffer) {
       this.bytes = new Uint8Array(memory.buffer);
-      this.result = new Int32Array(memory.buffer, this.exports.resultOffset(), 3);
+      this.result = new Int32Array(memory.buffer, this.exports.resultOffset(), 8);
       this.ends = new Uint32Array(memory.buffer, this.exports.lineEndsOffset(), this.lineEndsCapacity);
     }
   }
@@ -117,22 +147,75 @@ export class ChunkScanner {
     return this.ends[k] as number;
   }
 
-  /** Scans the message `buf[start, end)`. */
-  scanMessage(buf: Uint8Array, start: number, end: number, out: MessageScan): void {
-    let at: number;
-    if (buf === this.loaded) {
-      at = this.chunkAt + start;
-    } else {
-      // A line carried across chunks, a decoded JSON message, a followed line.
-      if (end - start > this.scratchCapacity) this.reserve(0, end - start);
-      at = this.scratchAt;
-      this.bytes.set(buf.subarray(start, end), at);
-    }
-    out.hasIpv4 = this.exports.scan(at, at + end - start) === 1;
+  /** Where `buf[start, end)` is in the module's memory: in place for the loaded chunk, else copied. */
+  private place(buf: Uint8Array, start: number, end: number): number {
+    if (buf === this.loaded) return this.chunkAt + start;
+    // A line carried across chunks, a decoded JSON message, a followed line.
+    if (end - start > this.scratchCapacity) this.reserve(0, end - start);
+    this.bytes.set(buf.subarray(start, end), this.scratchAt);
+    return this.scratchAt;
+  }
+
+  private readMessage(out: MessageScan, hasIpv4: boolean): void {
     const result = this.result;
+    out.hasIpv4 = hasIpv4;
     out.key1 = result[0] as number;
     out.key2 = result[1] as number;
     out.ipv4 = result[2] as number;
+  }
+
+  /** Scans the message `buf[start, end)`. */
+  scanMessage(buf: Uint8Array, start: number, end: number, out: MessageScan): void {
+    const at = this.place(buf, start, end);
+    this.readMessage(out, this.exports.scan(at, at + end - start) === 1);
+  }
+
+  /** Where the line of the last `scanSyslogLine` is in the module's memory. */
+  private syslogAt = 0;
+
+  /**
+   * Reads the head of the RFC 3164 line `buf[start, end)` into `head` and scans its message (from
+   * the tag, at most `scanBytes`) into `message`, unless it declines the line (`head.flags` 0).
+   */
+  scanSyslogLine(
+    buf: Uint8Array,
+    start: number,
+    end: number,
+    scanBytes: number,
+    head: SyslogHead,
+    message: MessageScan,
+  ): void {
+    const at = this.place(buf, start, end);
+    this.syslogAt = at;
+    const flags = this.exports.syslogLine(at, at + end - start, scanBytes);
+    head.flags = flags;
+    if (flags === 0) return;
+    const result = this.result;
+    head.timeEnd = result[3] as number;
+    head.tagStart = result[4] as number;
+    head.bodyStart = result[5] as number;
+    head.afterWord = result[6] as number;
+    head.word = result[7] as number;
+    this.readMessage(message, (flags & SYSLOG_ADDRESS) !== 0);
+  }
+
+  /** The scanner whose timestamp is remembered: a thread's scanners share the module. */
+  private timestampOwner: object | null = null;
+
+  /**
+   * Remembers the first `length` bytes of the last `scanSyslogLine` line as `owner`'s last
+   * timestamp, so that lines repeating it come back with SYSLOG_SAME_TIME.
+   */
+  rememberTimestamp(owner: object, length: number): void {
+    this.timestampOwner = owner;
+    this.exports.rememberTimestamp(this.syslogAt, length);
+  }
+
+  /** Forgets another scanner's timestamp before `owner` scans its lines. */
+  claimTimestamp(owner: object): void {
+    if (this.timestampOwner === owner) return;
+    this.timestampOwner = owner;
+    this.exports.forgetTimestamp();
   }
 }
 

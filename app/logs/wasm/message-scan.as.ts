@@ -11,13 +11,25 @@
  *   (token or mask, separator), handed out as two 32-bit halves.
  * - the address is the first token of digits and dots (a port's `:…` may follow, or a full stop)
  *   that reads as a dotted quad.
+ * `syslogLine` reads the head of an RFC 3164 line (`Mar  7 14:03:22 host tag[pid]: LEVEL: …`) as
+ * app/logs/parse-syslog.ts does, then scans its message: one call per line for the common shape.
+ * It finds positions only; what they mean (the time, the level) is settled in JavaScript, which
+ * also takes every line this path declines.
  * `lineEnds` finds the line breaks of a chunk.
  *
  * Every read may run up to 64 bytes past `end`: callers keep that much memory after their bytes.
  */
 
-/** key1 (i32) at +0, key2 (i32) at +4, the address (i32) at +8. */
-const RESULT: usize = memory.data(16, 16);
+/**
+ * key1 (i32) at +0, key2 (i32) at +4, the address (i32) at +8; from `syslogLine`, offsets from the
+ * line's start: the timestamp's end +12, the tag +16, the body +20, after the level word +24, and
+ * the level word's letters packed five bits each +28.
+ */
+const RESULT: usize = memory.data(32, 16);
+
+/** The last timestamp the caller parsed (up to 32 bytes): `syslogLine` tells when a line repeats it. */
+const TIMESTAMP: usize = memory.data(32, 16);
+let timestampLength: i32 = 0;
 
 /** Line-break offsets found by one `lineEnds` call. */
 const LINE_ENDS_CAPACITY: i32 = 16384;
@@ -146,6 +158,10 @@ function runCarry(t: u64, f: u64, cin: u64): u64 {
 
 /** Scans the message [start, end); returns 1 when it holds an IPv4 address. */
 export function scan(start: usize, end: usize): i32 {
+  return scanMessage(start, end);
+}
+
+function scanMessage(start: usize, end: usize): i32 {
   let h: u64 = 0xcbf29ce484222325;
   let tokenStart = start;
   // Whether the run that crosses into the next block holds a digit, a letter-like byte, a dot.
@@ -233,6 +249,169 @@ export function scan(start: usize, end: usize): i32 {
   store<i32>(RESULT + 4, <i32>(h >> 32));
   store<i32>(RESULT + 8, <i32>address);
   return address >= 0 ? 1 : 0;
+}
+
+/** What `syslogLine` returns: 0 declines the line; otherwise FAST and any of the others. */
+const FAST: i32 = 1;
+/** The timestamp's bytes are the remembered ones (`rememberTimestamp`), followed by a space. */
+const SAME_TIME: i32 = 2;
+const ADDRESS: i32 = 4;
+/** A 3–6 letter word, ended as a level word must be, opens the body: its letters are at +28. */
+const SHORT_WORD: i32 = 8;
+/** A 7–13 letter word does: the caller reads it (the long level words are few and rare). */
+const LONG_WORD: i32 = 16;
+
+/** Remembers the `length` bytes at `at` as the last timestamp parsed (more than 32: none). */
+export function rememberTimestamp(at: usize, length: i32): void {
+  v128.store(TIMESTAMP, v128.load(at));
+  v128.store(TIMESTAMP + 16, v128.load(at + 16));
+  timestampLength = length <= 32 ? length : 0;
+}
+
+export function forgetTimestamp(): void {
+  timestampLength = 0;
+}
+
+/** The line at `i` opens with the remembered timestamp and a space. */
+@inline
+function sameTimestamp(i: usize, end: usize): bool {
+  const length = timestampLength;
+  if (length == 0 || i + <usize>length >= end || load<u8>(i + <usize>length) != 32) return false;
+  const low = <u32>i8x16.bitmask(i8x16.ne(v128.load(i), v128.load(TIMESTAMP)));
+  const high = <u32>i8x16.bitmask(i8x16.ne(v128.load(i + 16), v128.load(TIMESTAMP + 16)));
+  const inside: u64 = (<u64>1 << <u64>length) - 1;
+  return ((<u64>low | (<u64>high << 16)) & inside) == 0;
+}
+
+@inline
+function isDigit(b: u32): bool {
+  return b - 48 <= 9;
+}
+
+/**
+ * Where an RFC 3164 timestamp at `i` (`Mar  7 14:03:22`, `Mar 17 14:03:22.123`) ends, by its shape
+ * alone; 0 when it has not that shape. The caller parses its value, and whenever that succeeds the
+ * end is the same.
+ */
+function bsdTimestampEnd(i: usize, end: usize): usize {
+  if (end - i < 14 || load<u8>(i + 3) != 32) return 0;
+  let j = i + 4;
+  if (load<u8>(j) == 32) j++;
+  if (!isDigit(load<u8>(j))) return 0;
+  j++;
+  if (isDigit(load<u8>(j))) j++;
+  if (load<u8>(j) != 32 || j + 9 > end || load<u8>(j + 3) != 58 || load<u8>(j + 6) != 58) return 0;
+  j += 9;
+  if (j < end && load<u8>(j) == 46) {
+    j++;
+    while (j < end && isDigit(load<u8>(j))) j++;
+  }
+  return j;
+}
+
+/** The first space (or, with `colon`, space or `:`) in [p, end), or `end`; 16 bytes at a time. */
+@inline
+function firstStop(p: usize, end: usize, colon: bool): usize {
+  const space = i8x16.splat(32);
+  const colonByte = i8x16.splat(58);
+  for (; p < end; p += 16) {
+    const v = v128.load(p);
+    let stops = i8x16.eq(v, space);
+    if (colon) stops = v128.or(stops, i8x16.eq(v, colonByte));
+    const bits = <u32>i8x16.bitmask(stops);
+    if (bits != 0) {
+      const at = p + <usize>ctz(bits);
+      return at < end ? at : end;
+    }
+  }
+  return end;
+}
+
+/** A byte that may end a level word: space, `:`, `]`, `>`, `)`, tab, `|`, `,`. */
+@inline
+function endsLevelWord(c: u32): bool {
+  return c == 32 || c == 58 || c == 93 || c == 62 || c == 41 || c == 9 || c == 124 || c == 44;
+}
+
+/**
+ * Finds a level word at `i` (`ERROR`, `[warn]`, `<info>`, `ERROR:`) as app/logs/level-word.ts
+ * reads it and stores its letters and where the text after it starts; returns SHORT_WORD,
+ * LONG_WORD or 0. Whether the letters name a level is for the caller. Offsets are from `lineStart`.
+ */
+function levelWord(i: usize, end: usize, lineStart: usize): i32 {
+  let j = i;
+  const open = <u32>load<u8>(j);
+  if (open == 91 || open == 60 || open == 40) j++;
+  const wordStart = j;
+  if (wordStart >= end) return 0;
+  const lower = v128.or(v128.load(wordStart), i8x16.splat(0x20));
+  const letters = <u32>i8x16.bitmask(i8x16.le_u(i8x16.sub(lower, i8x16.splat(0x61)), i8x16.splat(25)));
+  // At most 14 letters are read, as the JavaScript reader stops there.
+  const available = end - wordStart;
+  let length = <usize>ctz(~letters);
+  if (length > available) length = available;
+  j = wordStart + length;
+  if (length < 3 || length > 13 || (j < end && !endsLevelWord(<u32>load<u8>(j)))) return 0;
+  if (length > 6) return LONG_WORD;
+  // Six letters packed (a = 1), then the ones past the word shifted out.
+  const x = load<u64>(wordStart) | 0x2020202020202020;
+  let packed: u64 = 0;
+  packed |= ((x & 0xff) - 96) << 25;
+  packed |= (((x >> 8) & 0xff) - 96) << 20;
+  packed |= (((x >> 16) & 0xff) - 96) << 15;
+  packed |= select<u64>((((x >> 24) & 0xff) - 96) << 10, 0, length > 3);
+  packed |= select<u64>((((x >> 32) & 0xff) - 96) << 5, 0, length > 4);
+  packed |= select<u64>(((x >> 40) & 0xff) - 96, 0, length > 5);
+  packed >>= <u64>(6 - length) * 5;
+  if (j < end) {
+    const c = <u32>load<u8>(j);
+    if (c == 93 || c == 62 || c == 41) j++;
+  }
+  if (j < end && load<u8>(j) == 58) j++;
+  while (j < end && (load<u8>(j) == 32 || load<u8>(j) == 9)) j++;
+  store<i32>(RESULT + 24, <i32>(j - lineStart));
+  store<u32>(RESULT + 28, <u32>packed);
+  return SHORT_WORD;
+}
+
+/**
+ * Reads the RFC 3164 line [start, end) — timestamp, host, `tag[pid]:`, an optional level word —
+ * and scans its message (from the tag, at most `scanBytes`), as parseSyslogLine and the scan loop
+ * do. Lines with a PRI or an ISO timestamp, or not of this shape, are declined (0).
+ */
+export function syslogLine(start: usize, end: usize, scanBytes: usize): i32 {
+  const first = <u32>load<u8>(start);
+  if (first == 60 || isDigit(first)) return 0;
+  let flags = FAST;
+  let i: usize;
+  if (sameTimestamp(start, end)) {
+    i = start + <usize>timestampLength;
+    flags |= SAME_TIME;
+  } else {
+    i = bsdTimestampEnd(start, end);
+    if (i == 0 || i >= end || load<u8>(i) != 32) return 0;
+  }
+  store<i32>(RESULT + 12, <i32>(i - start));
+  i++;
+  // HOSTNAME then TAG: `host app[12]: msg`; a lone `app[12]: msg` (no host) also occurs.
+  let j = firstStop(i, end, false);
+  let tagStart = i;
+  if (j > i && load<u8>(j - 1) != 58) tagStart = j + 1;
+  const k = firstStop(tagStart, end, true);
+  if (k < end && load<u8>(k) == 58 && k > tagStart) {
+    j = k + 1;
+    if (load<u8>(j) == 32) j++;
+  } else {
+    j = tagStart;
+  }
+  if (tagStart > end) tagStart = end;
+  if (j > end) j = end;
+  store<i32>(RESULT + 16, <i32>(tagStart - start));
+  store<i32>(RESULT + 20, <i32>(j - start));
+  flags |= levelWord(j, end, start);
+  const scanEnd = end - tagStart > scanBytes ? tagStart + scanBytes : end;
+  if (scanMessage(tagStart, scanEnd)) flags |= ADDRESS;
+  return flags;
 }
 
 /**
