@@ -1,8 +1,9 @@
 /**
- * The per-line byte work of the log scan — a message's group key and first IPv4 address, and the
- * line breaks of a chunk — runs in WebAssembly with SIMD (app/logs/wasm/message-scan.as.ts, where
- * the rules are spelt out): in JavaScript, one byte at a time, it was most of the scan's time.
- * This module loads the compiled module once per thread and moves bytes in and results out.
+ * The per-line byte work of the log scan — a message's group key and first IPv4 address, the head
+ * of an RFC 3164 line, and the line breaks of a chunk — runs in WebAssembly with SIMD
+ * (app/logs/wasm/message-scan.as.ts, where the rules are spelt out): in JavaScript, one byte at a
+ * time, it was most of the scan's time. This module loads the compiled module once per thread and
+ * moves bytes in and results out.
  */
 import { MESSAGE_SCAN_WASM } from "./wasm/message-scan.wasm";
 
