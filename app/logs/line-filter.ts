@@ -51,6 +51,11 @@ export class LineFilter {
     this.hasTimeBound = !Number.isNaN(spec.since) || !Number.isNaN(spec.until);
   }
 
+  /** No level, time or pattern bound: every parsed line is kept. */
+  get keepsEveryLine(): boolean {
+    return this.levelMask === null && !this.hasTimeBound && !this.hasPattern;
+  }
+
   /** Call when the bytes of a buffer change (a new chunk read into a reused buffer). */
   newChunk(): void {
     this.cachedBuf = null;

@@ -3,10 +3,12 @@ import { readLevelWord } from "./level-word";
 import { isErrorLevel, levelFromPacked } from "./levels";
 import type { LineFilter } from "./line-filter";
 import {
+  type AddressSink,
   chunkScanner,
   createMessageScan,
   createSyslogHead,
   maskedMessage,
+  SYSLOG_ADDRESS_COUNTED,
   SYSLOG_LONG_WORD,
   SYSLOG_SAME_TIME,
   SYSLOG_SHORT_WORD,
@@ -31,12 +33,18 @@ export const DEFAULT_SCANNER_LIMITS: ScannerLimits = { maxLineBytes: 65_536, mes
  * messages in place; only a line cut by a chunk boundary is copied, into a carry buffer capped
  * at `maxLineBytes`, so a 10 MB line costs 64 KiB of memory.
  */
-export class LineScanner {
+export class LineScanner implements AddressSink {
   private readonly parsed = createParsedLine();
   private readonly message = createMessageScan();
   private readonly bytes = chunkScanner();
   /** Syslog lines of the common shape are read by the compiled scan (see readSyslogHead). */
   private readonly compiledSyslog: boolean;
+  /**
+   * The compiled scan also counts their client addresses, until `finish` moves the counts into
+   * the summary: only in a batch scan, and when no filter could drop a line after the scan has
+   * read it.
+   */
+  private readonly addressesInModule: boolean;
   private readonly syslogHead = createSyslogHead();
   /** The time of the timestamp the compiled scan remembers for this scanner. */
   private lastTs = Number.NaN;
@@ -52,9 +60,15 @@ export class LineScanner {
     private readonly state: ScanState,
     private readonly tally: FileTally,
     private readonly limits: ScannerLimits = DEFAULT_SCANNER_LIMITS,
+    /**
+     * The caller ends the input with `finish` before it reads the state (a file scan, not a live
+     * feed): the compiled scan may then count client addresses in its own table until `finish`.
+     */
+    batch = false,
   ) {
     this.carry = Buffer.allocUnsafe(limits.maxLineBytes);
     this.compiledSyslog = parse === parseSyslogLine;
+    this.addressesInModule = batch && this.compiledSyslog && filter.keepsEveryLine;
   }
 
   /** Feeds the next bytes of the input. The chunk may be reused by the caller afterwards. */
@@ -87,6 +101,12 @@ export class LineScanner {
   /** Ends the input: a last line without a line break is still a line. */
   finish(): void {
     if (this.carryLength > 0 || this.carryOversized) this.flushCarry();
+    this.bytes.releaseAddresses(this);
+  }
+
+  /** Takes counts of client addresses from the compiled scan's table. */
+  addAddress(address: number, count: number): void {
+    this.state.ips.add(address, count);
   }
 
   private appendCarry(chunk: Buffer, start: number, end: number): void {
@@ -168,7 +188,7 @@ export class LineScanner {
     if (parsed.ipFromField) {
       if (parsed.hasIpv4) state.ips.add(parsed.ipv4);
       else if (parsed.ipText !== null) state.ips.add(parsed.ipText);
-    } else if (message.hasIpv4) {
+    } else if (message.hasIpv4 && !(scanned && this.syslogHead.flags & SYSLOG_ADDRESS_COUNTED)) {
       state.ips.add(message.ipv4);
     }
     this.countMessage(text, parsed.keyStart, keyEnd);
@@ -186,7 +206,9 @@ export class LineScanner {
     const bytes = this.bytes;
     const head = this.syslogHead;
     bytes.claimTimestamp(this);
-    bytes.scanSyslogLine(buf, start, end, this.limits.messageScanBytes, head, this.message);
+    const countAddresses = this.addressesInModule;
+    if (countAddresses) bytes.claimAddresses(this);
+    bytes.scanSyslogLine(buf, start, end, this.limits.messageScanBytes, countAddresses, head, this.message);
     const flags = head.flags;
     if (flags === 0) return false;
     const parsed = this.parsed;

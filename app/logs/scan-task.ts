@@ -67,6 +67,7 @@ export async function runScanTask(
     state,
     tally,
     config.scanner,
+    /* batch */ true,
   );
   let error: string | null = null;
   try {

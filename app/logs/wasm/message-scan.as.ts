@@ -27,6 +27,55 @@
  */
 const RESULT: usize = memory.data(32, 16);
 
+/**
+ * Client-address counts of `syslogLine`: 2^17 cells of (address, count), open addressing with
+ * linear probing, a count of 0 marking an empty cell. Three quarters full, it takes no new address
+ * (the caller counts that one) until the caller has moved the counts out and cleared it.
+ */
+const ADDRESS_CELLS: u32 = 1 << 17;
+const ADDRESS_TABLE: usize = memory.data(<i32>ADDRESS_CELLS * 8, 16);
+const ADDRESS_TABLE_FULL: u32 = (ADDRESS_CELLS >> 2) * 3;
+let addressKeys: u32 = 0;
+
+export function addressTableOffset(): usize {
+  return ADDRESS_TABLE;
+}
+
+export function addressTableCells(): u32 {
+  return ADDRESS_CELLS;
+}
+
+export function clearAddresses(): void {
+  memory.fill(ADDRESS_TABLE, 0, <usize>ADDRESS_CELLS * 8);
+  addressKeys = 0;
+}
+
+/** Counts one line's address; false when the table is too full to take a new one. */
+function countAddress(address: u32): bool {
+  // fmix32: addresses are far from uniform in their low bits.
+  let h = address;
+  h ^= h >> 16;
+  h *= 0x85ebca6b;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35;
+  h ^= h >> 16;
+  let i = h & (ADDRESS_CELLS - 1);
+  let cell = ADDRESS_TABLE + (<usize>i << 3);
+  let count = load<u32>(cell, 4);
+  while (count != 0 && load<u32>(cell) != address) {
+    i = (i + 1) & (ADDRESS_CELLS - 1);
+    cell = ADDRESS_TABLE + (<usize>i << 3);
+    count = load<u32>(cell, 4);
+  }
+  if (count == 0) {
+    if (addressKeys >= ADDRESS_TABLE_FULL) return false;
+    store<u32>(cell, address);
+    addressKeys++;
+  }
+  store<u32>(cell, count + 1, 4);
+  return true;
+}
+
 /** The last timestamp the caller parsed (up to 32 bytes): `syslogLine` tells when a line repeats it. */
 const TIMESTAMP: usize = memory.data(32, 16);
 let timestampLength: i32 = 0;
@@ -260,6 +309,8 @@ const ADDRESS: i32 = 4;
 const SHORT_WORD: i32 = 8;
 /** A 7–13 letter word does: the caller reads it (the long level words are few and rare). */
 const LONG_WORD: i32 = 16;
+/** The address was counted in the address table (asked for with `countAddresses`). */
+const ADDRESS_COUNTED: i32 = 32;
 
 /** Remembers the `length` bytes at `at` as the last timestamp parsed (more than 32: none). */
 export function rememberTimestamp(at: usize, length: i32): void {
@@ -377,9 +428,11 @@ function levelWord(i: usize, end: usize, lineStart: usize): i32 {
 /**
  * Reads the RFC 3164 line [start, end) — timestamp, host, `tag[pid]:`, an optional level word —
  * and scans its message (from the tag, at most `scanBytes`), as parseSyslogLine and the scan loop
- * do. Lines with a PRI or an ISO timestamp, or not of this shape, are declined (0).
+ * do; with `countAddresses`, counts its address in the address table when its timestamp is the
+ * remembered one. Lines with a PRI or an ISO
+ * timestamp, or not of this shape, are declined (0).
  */
-export function syslogLine(start: usize, end: usize, scanBytes: usize): i32 {
+export function syslogLine(start: usize, end: usize, scanBytes: usize, countAddresses: i32): i32 {
   const first = <u32>load<u8>(start);
   if (first == 60 || isDigit(first)) return 0;
   let flags = FAST;
@@ -410,7 +463,12 @@ export function syslogLine(start: usize, end: usize, scanBytes: usize): i32 {
   store<i32>(RESULT + 20, <i32>(j - start));
   flags |= levelWord(j, end, start);
   const scanEnd = end - tagStart > scanBytes ? tagStart + scanBytes : end;
-  if (scanMessage(tagStart, scanEnd)) flags |= ADDRESS;
+  if (scanMessage(tagStart, scanEnd)) {
+    flags |= ADDRESS;
+    // Only a line with the remembered timestamp is sure to be taken: the caller may still reject
+    // a new timestamp (and then reads the line itself).
+    if (countAddresses && flags & SAME_TIME && countAddress(load<u32>(RESULT + 8))) flags |= ADDRESS_COUNTED;
+  }
   return flags;
 }
 

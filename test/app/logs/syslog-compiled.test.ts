@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseAnalyzeSettings, stateLimitsOf } from "../../../app/logs/analyze-options";
 import { LineFilter, NO_FILTER } from "../../../app/logs/line-filter";
 import { DEFAULT_SCANNER_LIMITS, LineScanner, type ScannerLimits } from "../../../app/logs/line-scanner";
-import { ChunkScanner, SYSLOG_SAME_TIME } from "../../../app/logs/message-scan";
+import { ChunkScanner, SYSLOG_ADDRESS_COUNTED, SYSLOG_SAME_TIME } from "../../../app/logs/message-scan";
 import { parseSyslogLine } from "../../../app/logs/parse-syslog";
 import type { LineParser } from "../../../app/logs/parsed-line";
 import { emptyTally, type FileTally, ScanState } from "../../../app/logs/scan-state";
@@ -31,15 +31,17 @@ function scanner(
   parse: LineParser,
   limits: ScannerLimits,
   referenceMs = REFERENCE_MS,
+  batch = true,
+  stateLimits = stateLimitsOf(parseAnalyzeSettings({})),
 ): Scanned & { lines: LineScanner } {
-  const state = new ScanState(stateLimitsOf(parseAnalyzeSettings({})));
+  const state = new ScanState(stateLimits);
   const tally = emptyTally();
   const context = {
     year: yearContext(referenceMs, 0),
     assumeOffsetMinutes: 0,
     cursor: { end: 0, ts: Number.NaN },
   };
-  const lines = new LineScanner(parse, context, new LineFilter(NO_FILTER), state, tally, limits);
+  const lines = new LineScanner(parse, context, new LineFilter(NO_FILTER), state, tally, limits, batch);
   return { tally, state, lines };
 }
 
@@ -49,8 +51,9 @@ function scan(
   text: Buffer,
   chunkSizes: number[],
   limits = DEFAULT_SCANNER_LIMITS,
+  batch = true,
 ): Scanned {
-  const scanned = scanner(parse, limits);
+  const scanned = scanner(parse, limits, REFERENCE_MS, batch);
   let k = 0;
   for (let at = 0; at < text.length; k++) {
     const size = chunkSizes[k % chunkSizes.length] as number;
@@ -61,11 +64,24 @@ function scan(
   return scanned;
 }
 
+/**
+ * A summary's snapshot with its client addresses as sorted (address, count) pairs: counted in the
+ * module's table they reach the summary in another order, and slot order is not a result.
+ */
+function comparable(state: ScanState) {
+  const { ips, ...rest } = state.snapshot();
+  const { keys, counts, ...items } = ips.items;
+  const pairs = keys
+    .map((key, i) => [Number(key), counts[i] as number])
+    .sort((a, b) => (a[0] as number) - (b[0] as number));
+  return { ...rest, ips: { ...ips, items: { ...items, pairs } } };
+}
+
 function expectSameScan(fast: Scanned, reference: Scanned): void {
   expect(fast.tally).toEqual(reference.tally);
   expect(fast.state.firstTs).toBe(reference.state.firstTs);
   expect(fast.state.lastTs).toBe(reference.state.lastTs);
-  expect(fast.state.snapshot()).toEqual(reference.state.snapshot());
+  expect(comparable(fast.state)).toEqual(comparable(reference.state));
 }
 
 /**
@@ -172,18 +188,19 @@ function randomSyslog(seed: number, count: number): Buffer {
 }
 
 /** Counts the lines the compiled path read, declined, and read with a repeated timestamp. */
-function countCompiledLines(): { read: number; declined: number; sameTime: number } {
-  const counts = { read: 0, declined: 0, sameTime: 0 };
+function countCompiledLines(): { read: number; declined: number; sameTime: number; counted: number } {
+  const counts = { read: 0, declined: 0, sameTime: 0, counted: 0 };
   const original = ChunkScanner.prototype.scanSyslogLine;
   vi.spyOn(ChunkScanner.prototype, "scanSyslogLine").mockImplementation(function (
     this: ChunkScanner,
     ...args
   ) {
     original.apply(this, args);
-    const flags = args[4].flags;
+    const flags = args[5].flags;
     if (flags === 0) counts.declined++;
     else counts.read++;
     if (flags & SYSLOG_SAME_TIME) counts.sameTime++;
+    if (flags & SYSLOG_ADDRESS_COUNTED) counts.counted++;
   });
   return counts;
 }
@@ -202,11 +219,14 @@ describe("compiled syslog path", () => {
       const fast = scan(parseSyslogLine, text, sizes);
       vi.restoreAllMocks();
       expectSameScan(fast, reference);
+      // A live feed (no `finish` before the state is read) counts addresses in JavaScript.
+      expectSameScan(scan(parseSyslogLine, text, sizes, DEFAULT_SCANNER_LIMITS, false), reference);
       // Both paths ran: about half the lines were read by the module (half of those with a
       // repeated timestamp), the rest declined; many did not parse at all.
       expect(compiled.read).toBeGreaterThan(1500);
       expect(compiled.sameTime).toBeGreaterThan(600);
       expect(compiled.declined).toBeGreaterThan(1000);
+      expect(compiled.counted).toBeGreaterThan(200);
       expect(fast.tally.counters.unparsed).toBeGreaterThan(1000);
     }
   });
@@ -221,13 +241,15 @@ describe("compiled syslog path", () => {
     }
   });
 
-  it("takes the time of a repeated timestamp from this scanner, not another on the same thread", () => {
+  it("keeps a scanner's timestamp and address counts from another on the same thread", () => {
     // Two files whose modification times put the same `Mar  7` in different years, scanned
-    // alternately on one thread: the compiled module is shared, the remembered timestamp is not.
+    // alternately on one thread: the compiled module is shared, the remembered timestamp and the
+    // address table are each one scanner's at a time.
     const text = Buffer.from(
       Array.from(
         { length: 200 },
-        (_, i) => `Mar  7 10:00:0${Math.floor(i / 50)} web01 app[1]: ERROR: DiskFull ${i}`,
+        (_, i) =>
+          `Mar  7 10:00:0${Math.floor(i / 50)} web01 app[1]: ERROR: DiskFull client=10.0.${i % 7}.${i}`,
       ).join("\n"),
     );
     const alone = (referenceMs: number) => {
@@ -248,5 +270,31 @@ describe("compiled syslog path", () => {
     expectSameScan(b, alone(Date.UTC(2021, 5, 1)));
     expect(b.tally.counters.missingTimestamp).toBe(0);
     expect(new Date(b.state.firstTs).getUTCFullYear()).toBe(2021);
+    expect(b.state.ips.distinct).toBe(200);
+  });
+
+  it("counts addresses past what the module's table takes", () => {
+    // 120 000 distinct addresses under one timestamp: the table takes 98 304, JavaScript the rest.
+    const lines: string[] = [];
+    for (let i = 0; i < 120_000; i++) {
+      lines.push(`Mar  7 10:00:00 web01 app[1]: INFO: hit client=10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`);
+      if (i % 3 === 0) lines.push(`Mar  7 10:00:00 web01 app[1]: INFO: again client=10.0.0.${i & 255}`);
+    }
+    const text = Buffer.from(lines.join("\n"));
+    const limits = stateLimitsOf(parseAnalyzeSettings({ limits: { ipExactLimit: 200_000 } }));
+    const count = (parse: LineParser) => {
+      const scanned = scanner(parse, DEFAULT_SCANNER_LIMITS, REFERENCE_MS, true, limits);
+      scanned.lines.push(text);
+      scanned.lines.finish();
+      return scanned;
+    };
+    const reference = count(viaParser);
+    const compiled = countCompiledLines();
+    const fast = count(parseSyslogLine);
+    vi.restoreAllMocks();
+    expectSameScan(fast, reference);
+    expect(fast.state.ips.distinct).toBe(120_000);
+    expect(compiled.counted).toBeGreaterThan(98_304);
+    expect(compiled.counted).toBeLessThan(fast.tally.counters.lines - 1);
   });
 });
