@@ -479,12 +479,17 @@ export function syslogLine(start: usize, end: usize, scanBytes: usize, countAddr
 export function lineEnds(start: usize, end: usize): i32 {
   let count = 0;
   const newline = i8x16.splat(10);
-  for (let p = start; p < end; p += 16) {
-    let bits = <u32>i8x16.bitmask(i8x16.eq(v128.load(p), newline));
+  // 64 bytes a step: one branch per block rather than per 16 bytes (a line is ~100 bytes).
+  for (let p = start; p < end; p += 64) {
+    let bits: u64 =
+      <u64>i8x16.bitmask(i8x16.eq(v128.load(p), newline)) |
+      (<u64>i8x16.bitmask(i8x16.eq(v128.load(p + 16), newline)) << 16) |
+      (<u64>i8x16.bitmask(i8x16.eq(v128.load(p + 32), newline)) << 32) |
+      (<u64>i8x16.bitmask(i8x16.eq(v128.load(p + 48), newline)) << 48);
     const n = end - p;
-    if (n < 16) bits &= (<u32>1 << <u32>n) - 1;
+    if (n < 64) bits &= (<u64>1 << <u64>n) - 1;
     while (bits != 0) {
-      store<u32>(LINE_ENDS + (<usize>count << 2), <u32>(p - start) + ctz(bits));
+      store<u32>(LINE_ENDS + (<usize>count << 2), <u32>(p - start) + <u32>ctz(bits));
       if (++count == LINE_ENDS_CAPACITY) return count;
       bits &= bits - 1;
     }

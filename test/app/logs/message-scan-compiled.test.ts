@@ -185,6 +185,19 @@ describe("compiled message scan", () => {
     // The small chunk is no longer loaded: its bytes go through the scratch area, same result.
     expect(compiled(fresh, small, 0, 3)).toEqual(before);
   });
+
+  it("finds no line break at or past the end of the range, whatever its length", () => {
+    const fresh = new ChunkScanner();
+    const breaks = Buffer.alloc(300, 10);
+    fresh.load(breaks);
+    for (let from = 0; from < 3; from++) {
+      for (let to = from; to <= 200; to++) {
+        const count = fresh.findLineEnds(from, to);
+        expect(count).toBe(to - from);
+        if (count > 0) expect(fresh.lineEnd(count - 1)).toBe(to - from - 1);
+      }
+    }
+  });
 });
 
 describe("analysis through the compiled scan", () => {
