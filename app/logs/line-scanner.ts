@@ -49,6 +49,14 @@ export class LineScanner implements AddressSink {
   /** The time of the timestamp the compiled scan remembers for this scanner. */
   private lastTs = Number.NaN;
   private readonly afterWord = [0];
+  /**
+   * Consecutive lines with the same timestamp, counted in the time buckets together when the time
+   * changes (and by `settle`): most lines of a busy log share their second with the previous one.
+   */
+  private runTs = Number.NaN;
+  private runLines = 0;
+  private runErrors = 0;
+  private readonly keepsEveryLine: boolean;
   private readonly carry: Buffer;
   private carryLength = 0;
   private carryOversized = false;
@@ -68,7 +76,8 @@ export class LineScanner implements AddressSink {
   ) {
     this.carry = Buffer.allocUnsafe(limits.maxLineBytes);
     this.compiledSyslog = parse === parseSyslogLine;
-    this.addressesInModule = batch && this.compiledSyslog && filter.keepsEveryLine;
+    this.keepsEveryLine = filter.keepsEveryLine;
+    this.addressesInModule = batch && this.compiledSyslog && this.keepsEveryLine;
   }
 
   /** Feeds the next bytes of the input. The chunk may be reused by the caller afterwards. */
@@ -101,7 +110,30 @@ export class LineScanner implements AddressSink {
   /** Ends the input: a last line without a line break is still a line. */
   finish(): void {
     if (this.carryLength > 0 || this.carryOversized) this.flushCarry();
+    this.settle();
     this.bytes.releaseAddresses(this);
+  }
+
+  /** Brings the state up to date with every line analysed so far (a live feed calls it before reading). */
+  settle(): void {
+    if (this.runLines === 0) return;
+    const ts = this.runTs;
+    const minute = Math.floor(ts / 60_000);
+    this.state.time.addCountsAt(minute, ts - minute * 60_000, this.runLines, this.runErrors);
+    this.runLines = 0;
+    this.runErrors = 0;
+    this.runTs = Number.NaN;
+  }
+
+  /** Starts a run of lines at a new time `ts`, after counting the last run. */
+  private startTimeRun(ts: number, isError: boolean): void {
+    this.settle();
+    const state = this.state;
+    if (!(ts >= state.firstTs)) state.firstTs = ts;
+    if (!(ts <= state.lastTs)) state.lastTs = ts;
+    this.runTs = ts;
+    this.runLines = 1;
+    this.runErrors = isError ? 1 : 0;
   }
 
   /** Takes counts of client addresses from the compiled scan's table. */
@@ -156,10 +188,11 @@ export class LineScanner implements AddressSink {
     const filter = this.filter;
     const ts = parsed.ts;
     if (
-      !filter.keepsLevel(parsed.level) ||
-      // Compared here rather than in a method: passing the timestamp to a call would box it.
-      (filter.hasTimeBound && !(ts >= filter.since && ts < filter.until)) ||
-      (filter.hasPattern && !filter.matchesPattern(buf, start, end))
+      !this.keepsEveryLine &&
+      (!filter.keepsLevel(parsed.level) ||
+        // Compared here rather than in a method: passing the timestamp to a call would box it.
+        (filter.hasTimeBound && !(ts >= filter.since && ts < filter.until)) ||
+        (filter.hasPattern && !filter.matchesPattern(buf, start, end)))
     ) {
       counters.filteredOut++;
       return;
@@ -174,13 +207,13 @@ export class LineScanner implements AddressSink {
     if (!scanned) this.bytes.scanMessage(text, parsed.keyStart, keyEnd, message);
 
     const isError = isErrorLevel(parsed.level);
-    if (Number.isNaN(ts)) {
+    if (ts === this.runTs) {
+      this.runLines++;
+      if (isError) this.runErrors++;
+    } else if (Number.isNaN(ts)) {
       counters.missingTimestamp++;
     } else {
-      if (!(ts >= state.firstTs)) state.firstTs = ts;
-      if (!(ts <= state.lastTs)) state.lastTs = ts;
-      const minute = Math.floor(ts / 60_000);
-      state.time.addAt(minute, ts - minute * 60_000, isError);
+      this.startTimeRun(ts, isError);
     }
     if (isError) {
       state.errorTypes.add(parsed.errorType ?? errorTypeAt(text, parsed.typeStart, keyEnd));

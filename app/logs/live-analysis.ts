@@ -62,6 +62,7 @@ export class LiveLogAnalysis {
   }
 
   summary(): Omit<LogAnalysis, "files" | "durationMs"> {
+    this.scanner.settle();
     return summarize(this.state, this.tally, {
       top: this.options.top ?? 10,
       histogram: this.options.histogram ?? "auto",

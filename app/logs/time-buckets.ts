@@ -85,16 +85,21 @@ export class TimeBuckets {
    * because passing the epoch-ms double to a call that is not inlined would allocate.
    */
   addAt(minute: number, ms: number, isError: boolean): void {
+    this.addCountsAt(minute, ms, 1, isError ? 1 : 0);
+  }
+
+  /** `addAt` for `lines` lines at the same time, `errors` of them errors. */
+  addCountsAt(minute: number, ms: number, lines: number, errors: number): void {
     const day = Math.floor(minute / MINUTES_PER_DAY);
     const page = this.pageOf(day);
     if (!page) {
-      this.dropped++;
+      this.dropped += lines;
       return;
     }
     const slot = minute - day * MINUTES_PER_DAY;
-    page.lines[slot] = (page.lines[slot] as number) + 1;
-    if (isError) {
-      page.errors[slot] = (page.errors[slot] as number) + 1;
+    page.lines[slot] = (page.lines[slot] as number) + lines;
+    if (errors > 0) {
+      page.errors[slot] = (page.errors[slot] as number) + errors;
       const first = page.firstError[slot] as number;
       if (first === NO_ERROR || ms < first) page.firstError[slot] = ms;
       const last = page.lastError[slot] as number;
