@@ -1,4 +1,5 @@
-import { z } from "zod";
+import { en } from "zod/locales";
+import * as z from "zod/mini";
 import { parseOrThrow } from "../lib/validation";
 import { LOG_FORMATS } from "./formats";
 import { LEVELS, levelCode } from "./levels";
@@ -6,65 +7,64 @@ import type { LineFilterSpec } from "./line-filter";
 import { DEFAULT_SCANNER_LIMITS, type ScannerLimits } from "./line-scanner";
 import type { StateLimits } from "./scan-state";
 
-const timeBound = z
-  .union([z.date(), z.string()])
-  .refine((value) => !Number.isNaN(value instanceof Date ? value.getTime() : Date.parse(value)), {
-    message: "expected a date or an ISO 8601 time such as 2026-03-07T14:00:00Z",
-  });
+// zod/mini, not classic zod: a log analysis starts ~30 ms sooner without evaluating the rest of
+// zod. Mini carries no messages of its own; these are classic zod's (the same issues, worded alike).
+z.config(en());
 
-const positiveInt = z.number().int().positive();
+const timeBound = z.union([z.date(), z.string()]).check(
+  z.refine((value) => !Number.isNaN(toMs(value)), {
+    message: "expected a date or an ISO 8601 time such as 2026-03-07T14:00:00Z",
+  }),
+);
+
+const positiveInt = z.int().check(z.positive());
 
 /** What `analyzeLogs` accepts (besides the callbacks and the abort signal). */
 export const analyzeOptionsSchema = z
   .object({
     /** A format for every file, or "auto" to detect each file's format from a sample. */
-    format: z.enum([...LOG_FORMATS, "auto"]).default("auto"),
+    format: z._default(z.enum([...LOG_FORMATS, "auto"]), "auto"),
     /** Keep only lines at these levels. */
-    levels: z.array(z.enum(LEVELS)).min(1).optional(),
+    levels: z.optional(z.array(z.enum(LEVELS)).check(z.minLength(1))),
     /** Keep only lines containing this text (case-sensitive) or matching this expression. */
-    pattern: z.union([z.string().min(1), z.instanceof(RegExp)]).optional(),
-    since: timeBound.optional(),
-    until: timeBound.optional(),
+    pattern: z.optional(z.union([z.string().check(z.minLength(1)), z.instanceof(RegExp)])),
+    since: z.optional(timeBound),
+    until: z.optional(timeBound),
     /** How many top IPs, error types and messages to report. */
-    top: positiveInt.max(10_000).default(10),
-    histogram: z.enum(["minute", "hour", "auto"]).default("auto"),
-    incidents: z
-      .object({
-        errorsPerMinute: positiveInt.default(10),
-        mergeGapMinutes: z.number().int().min(0).default(1),
-      })
-      .prefault({}),
+    top: z._default(positiveInt.check(z.maximum(10_000)), 10),
+    histogram: z._default(z.enum(["minute", "hour", "auto"]), "auto"),
+    incidents: z.prefault(
+      z.object({
+        errorsPerMinute: z._default(positiveInt, 10),
+        mergeGapMinutes: z._default(z.int().check(z.minimum(0)), 1),
+      }),
+      {},
+    ),
     /** UTC offset (minutes) for timestamps that carry no zone: RFC 3164 syslog, zone-less ISO. */
-    assumeUtcOffsetMinutes: z
-      .number()
-      .int()
-      .min(-14 * 60)
-      .max(14 * 60)
-      .default(0),
+    assumeUtcOffsetMinutes: z._default(z.int().check(z.minimum(-14 * 60), z.maximum(14 * 60)), 0),
     /** Worker threads; "auto" uses up to one per core for inputs worth splitting. */
-    workers: z.union([positiveInt.max(64), z.literal("auto")]).default("auto"),
-    limits: z
-      .object({
-        ipExactLimit: positiveInt.min(2).default(50_000),
-        errorTypeLimit: positiveInt.min(2).default(1_000),
-        messageLimit: positiveInt.min(2).default(5_000),
-        maxDays: positiveInt.max(36_600).default(400),
-        maxLineBytes: positiveInt.min(256).default(DEFAULT_SCANNER_LIMITS.maxLineBytes),
-      })
-      .prefault({}),
+    workers: z._default(z.union([positiveInt.check(z.maximum(64)), z.literal("auto")]), "auto"),
+    limits: z.prefault(
+      z.object({
+        ipExactLimit: z._default(positiveInt.check(z.minimum(2)), 50_000),
+        errorTypeLimit: z._default(positiveInt.check(z.minimum(2)), 1_000),
+        messageLimit: z._default(positiveInt.check(z.minimum(2)), 5_000),
+        maxDays: z._default(positiveInt.check(z.maximum(36_600)), 400),
+        maxLineBytes: z._default(positiveInt.check(z.minimum(256)), DEFAULT_SCANNER_LIMITS.maxLineBytes),
+      }),
+      {},
+    ),
     /** Bytes per read. */
-    chunkBytes: positiveInt
-      .min(64 * 1024)
-      .max(64 * 1024 * 1024)
-      .default(1024 * 1024),
+    chunkBytes: z._default(positiveInt.check(z.minimum(64 * 1024), z.maximum(64 * 1024 * 1024)), 1024 * 1024),
   })
-  .refine(
-    (options) =>
-      options.since === undefined || options.until === undefined || toMs(options.since) < toMs(options.until),
-    {
-      message: "since must be before until",
-      path: ["until"],
-    },
+  .check(
+    z.refine(
+      (options) =>
+        options.since === undefined ||
+        options.until === undefined ||
+        toMs(options.since) < toMs(options.until),
+      { message: "since must be before until", path: ["until"] },
+    ),
   );
 
 export type AnalyzeSettingsInput = z.input<typeof analyzeOptionsSchema>;
