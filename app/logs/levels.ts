@@ -107,6 +107,13 @@ export function levelFromPacked(packed: number): number {
   }
 }
 
+/** The level words of three to six letters as (packed letters, level): the compiled scan's table. */
+export function shortLevelWords(): [number, number][] {
+  return Object.entries(LEVEL_WORDS)
+    .filter(([word]) => word.length >= 3 && word.length <= 6)
+    .map(([word, level]) => [pack(word), level]);
+}
+
 /** The level words longer than six letters, compared in place. */
 const LONG_WORDS: [string, number][] = Object.entries(LEVEL_WORDS).filter(([word]) => word.length > 6);
 

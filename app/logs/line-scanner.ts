@@ -3,15 +3,25 @@ import { readLevelWord } from "./level-word";
 import { isErrorLevel, levelFromPacked } from "./levels";
 import type { LineFilter } from "./line-filter";
 import {
-  type AddressSink,
   chunkScanner,
   createMessageScan,
   createSyslogHead,
   maskedMessage,
+  RUN_CRLF,
+  RUN_EMPTY,
+  RUN_LEVELS,
+  RUN_LINES,
+  RUN_NEW_GROUPS,
+  RUN_PARSED,
+  RUN_STOP_END,
+  RUN_STOP_REASON,
+  STOP_FULL,
+  STOP_LISTED,
   SYSLOG_ADDRESS_COUNTED,
   SYSLOG_LONG_WORD,
   SYSLOG_SAME_TIME,
   SYSLOG_SHORT_WORD,
+  type TableSink,
 } from "./message-scan";
 import { parseSyslogLine } from "./parse-syslog";
 import { createParsedLine, type LineParser, type ParseContext, resetParsedLine } from "./parsed-line";
@@ -31,20 +41,26 @@ export const DEFAULT_SCANNER_LIMITS: ScannerLimits = { maxLineBytes: 65_536, mes
  * Splits byte chunks into lines and feeds each to the format parser and the accumulators.
  * Each chunk is copied once into the compiled scanner, which finds its line breaks and scans its
  * messages in place; only a line cut by a chunk boundary is copied, into a carry buffer capped
- * at `maxLineBytes`, so a 10 MB line costs 64 KiB of memory.
+ * at `maxLineBytes`, so a 10 MB line costs 64 KiB of memory. RFC 3164 syslog takes two faster
+ * paths through the compiled scanner: each line's head is read there (readSyslogHead), and in a
+ * file scan without filters whole runs of ordinary lines are counted there (pushRuns); the
+ * parser remains the reference both are tested against.
  */
-export class LineScanner implements AddressSink {
+export class LineScanner implements TableSink {
   private readonly parsed = createParsedLine();
   private readonly message = createMessageScan();
   private readonly bytes = chunkScanner();
   /** Syslog lines of the common shape are read by the compiled scan (see readSyslogHead). */
   private readonly compiledSyslog: boolean;
   /**
-   * The compiled scan also counts their client addresses, until `finish` moves the counts into
-   * the summary: only in a batch scan, and when no filter could drop a line after the scan has
-   * read it.
+   * The compiled scan also counts their client addresses — and, reading runs of lines on its own
+   * (see pushRuns), their levels and message groups — until `finish` moves the counts into the
+   * summary: only in a batch scan, and when no filter could drop a line after the scan has read it.
    */
   private readonly addressesInModule: boolean;
+  /** Labels of the message groups the module's table saw first, until the groups move out. */
+  private readonly groupLabels = new Map<string, string>();
+  private readonly newGroup = [0, 0, 0, 0];
   private readonly syslogHead = createSyslogHead();
   /** The time of the timestamp the compiled scan remembers for this scanner. */
   private lastTs = Number.NaN;
@@ -87,6 +103,10 @@ export class LineScanner implements AddressSink {
     this.filter.newChunk();
     const bytes = this.bytes;
     bytes.load(chunk);
+    if (this.addressesInModule) {
+      this.pushRuns(chunk);
+      return;
+    }
     let pos = 0;
     for (;;) {
       const from = pos;
@@ -107,11 +127,83 @@ export class LineScanner implements AddressSink {
     if (pos < length) this.appendCarry(chunk, pos, length);
   }
 
+  /**
+   * `push` for a syslog file scan without filters: the module reads and counts runs of ordinary
+   * lines (see syslogRun in message-scan.as.ts) and stops at each line this scanner must read —
+   * a new timestamp, an error, anything unusual — which goes through `line` as in `push`.
+   */
+  private pushRuns(chunk: Buffer): void {
+    const length = chunk.length;
+    const bytes = this.bytes;
+    let pos = 0;
+    if (this.carryLength > 0 || this.carryOversized) {
+      const first = chunk.indexOf(10);
+      if (first < 0) {
+        this.appendCarry(chunk, 0, length);
+        return;
+      }
+      this.appendCarry(chunk, 0, first);
+      this.flushCarry();
+      pos = first + 1;
+    }
+    const counters = this.tally.counters;
+    const levels = this.tally.levels;
+    const run = bytes.run;
+    for (;;) {
+      bytes.claimTimestamp(this);
+      bytes.claimTables(this);
+      const from = pos;
+      pos += bytes.syslogRun(from, length, this.limits.maxLineBytes, this.limits.messageScanBytes);
+      const parsed = run[RUN_PARSED] as number;
+      counters.lines += run[RUN_LINES] as number;
+      counters.parsed += parsed;
+      counters.matched += parsed;
+      counters.crlf += run[RUN_CRLF] as number;
+      counters.empty += run[RUN_EMPTY] as number;
+      for (let level = 0; level < 8; level++)
+        levels[level] = (levels[level] as number) + (run[RUN_LEVELS + level] as number);
+      // Every line the module counted repeats the remembered timestamp, whose time is `lastTs`;
+      // lines read here since (a PRI or ISO timestamp) may have started another run.
+      if (parsed > 0) {
+        if (this.runTs !== this.lastTs) {
+          this.settle();
+          this.runTs = this.lastTs;
+        }
+        this.runLines += parsed;
+      }
+      this.labelNewGroups(chunk, run[RUN_NEW_GROUPS] as number);
+      const stopEnd = run[RUN_STOP_END] as number;
+      if (stopEnd < 0) break;
+      const reason = run[RUN_STOP_REASON] as number;
+      if (reason === STOP_LISTED) continue;
+      if (reason === STOP_FULL) {
+        bytes.moveTables();
+        continue;
+      }
+      // The line the module stopped at ends at its line break, `stopEnd` after where it started.
+      this.line(chunk, pos, from + stopEnd, false);
+      pos = from + stopEnd + 1;
+    }
+    if (pos < length) this.appendCarry(chunk, pos, length);
+  }
+
+  /** Labels the groups the module saw first while their messages are still in `chunk`. */
+  private labelNewGroups(chunk: Buffer, count: number): void {
+    const group = this.newGroup;
+    for (let k = 0; k < count; k++) {
+      this.bytes.newGroup(k, group);
+      const key = `${group[0]},${group[1]}`;
+      if (!this.groupLabels.has(key)) {
+        this.groupLabels.set(key, maskedMessage(chunk, group[2] as number, group[3] as number));
+      }
+    }
+  }
+
   /** Ends the input: a last line without a line break is still a line. */
   finish(): void {
     if (this.carryLength > 0 || this.carryOversized) this.flushCarry();
     this.settle();
-    this.bytes.releaseAddresses(this);
+    this.bytes.releaseTables(this);
   }
 
   /** Brings the state up to date with every line analysed so far (a live feed calls it before reading). */
@@ -139,6 +231,14 @@ export class LineScanner implements AddressSink {
   /** Takes counts of client addresses from the compiled scan's table. */
   addAddress(address: number, count: number): void {
     this.state.ips.add(address, count);
+  }
+
+  /** Takes counts of a message group from the compiled scan's table. */
+  addGroup(key1: number, key2: number, count: number): void {
+    const slot = this.countGroup(key1, key2, count);
+    const key = `${key1},${key2}`;
+    if (slot >= 0) this.state.messages.setLabel(slot, this.groupLabels.get(key) ?? "");
+    this.groupLabels.delete(key);
   }
 
   private appendCarry(chunk: Buffer, start: number, end: number): void {
@@ -240,7 +340,7 @@ export class LineScanner implements AddressSink {
     const head = this.syslogHead;
     bytes.claimTimestamp(this);
     const countAddresses = this.addressesInModule;
-    if (countAddresses) bytes.claimAddresses(this);
+    if (countAddresses) bytes.claimTables(this);
     bytes.scanSyslogLine(buf, start, end, this.limits.messageScanBytes, countAddresses, head, this.message);
     const flags = head.flags;
     if (flags === 0) return false;
@@ -279,21 +379,26 @@ export class LineScanner implements AddressSink {
    * which is then keyed by both hashes together (a number above 2^32, so it cannot clash).
    */
   private countMessage(text: Uint8Array, start: number, end: number): void {
-    const messages = this.state.messages;
     const { key1, key2 } = this.message;
+    const slot = this.countGroup(key1, key2, 1);
+    if (slot >= 0) this.state.messages.setLabel(slot, maskedMessage(text, start, end));
+  }
+
+  /** Adds `count` lines to the group (key1, key2); returns its slot when it is new (to label), else -1. */
+  private countGroup(key1: number, key2: number, count: number): number {
+    const messages = this.state.messages;
     let slot = messages.find(key1);
     if (slot >= 0 && messages.tagOf(slot) === key2) {
-      messages.increment(slot);
-      return;
+      messages.increment(slot, count);
+      return -1;
     }
     slot =
       slot < 0
-        ? messages.insert(key1)
-        : messages.add(4_294_967_296 + (key1 >>> 0) * 1_048_576 + (key2 >>> 12));
-    if (messages.added) {
-      messages.setTag(slot, key2);
-      messages.setLabel(slot, maskedMessage(text, start, end));
-    }
+        ? messages.insert(key1, count)
+        : messages.add(4_294_967_296 + (key1 >>> 0) * 1_048_576 + (key2 >>> 12), count);
+    if (!messages.added) return -1;
+    messages.setTag(slot, key2);
+    return slot;
   }
 }
 

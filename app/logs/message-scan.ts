@@ -5,6 +5,7 @@
  * time, it was most of the scan's time. This module loads the compiled module once per thread and
  * moves bytes in and results out.
  */
+import { shortLevelWords } from "./levels";
 import { MESSAGE_SCAN_WASM } from "./wasm/message-scan.wasm";
 
 /** What a message scan found; one instance is reused for every line. */
@@ -47,6 +48,13 @@ interface ScanExports {
   addressTableOffset(): number;
   addressTableCells(): number;
   clearAddresses(): void;
+  groupTableOffset(): number;
+  groupTableCells(): number;
+  newGroupsOffset(): number;
+  clearGroups(): void;
+  levelTableOffset(): number;
+  runOffset(): number;
+  syslogRun(start: number, end: number, maxLineBytes: number, scanBytes: number): number;
   lineEnds(start: number, end: number): number;
   resultOffset(): number;
   lineEndsOffset(): number;
@@ -80,13 +88,32 @@ export const SYSLOG_ADDRESS = 4;
 export const SYSLOG_SHORT_WORD = 8;
 /** A 7–13 letter word opens the body: read it with readLevelWord. */
 export const SYSLOG_LONG_WORD = 16;
-/** The line's address was counted in the module's address table (see `claimAddresses`). */
+/** The line's address was counted in the module's address table (see `claimTables`). */
 export const SYSLOG_ADDRESS_COUNTED = 32;
 
-/** Where the counts of the module's address table go when they are moved out. */
-export interface AddressSink {
+/** Where the counts of the module's address and message-group tables go when they are moved out. */
+export interface TableSink {
   addAddress(address: number, count: number): void;
+  addGroup(key1: number, key2: number, count: number): void;
 }
+
+/** What `syslogRun` leaves in `ChunkScanner.run` (see message-scan.as.ts). */
+export const RUN_STOP_END = 0;
+export const RUN_STOP_REASON = 1;
+export const RUN_LINES = 2;
+export const RUN_PARSED = 3;
+export const RUN_CRLF = 4;
+export const RUN_EMPTY = 5;
+export const RUN_NEW_GROUPS = 6;
+export const RUN_LEVELS = 8;
+/**
+ * Stop reasons: a line for JavaScript, no whole line left, a table too full for a new key, the list
+ * of new message groups full (label them and go on).
+ */
+export const STOP_LINE = 0;
+export const STOP_END = 1;
+export const STOP_FULL = 2;
+export const STOP_LISTED = 3;
 
 const PAGE = 65_536;
 /** The module reads up to a block (64 bytes) past the end of what it scans. */
@@ -110,6 +137,10 @@ export class ChunkScanner {
   private bytes!: Uint8Array;
   private result!: Int32Array;
   private ends!: Uint32Array;
+  /** What the last `syslogRun` counted and where it stopped (RUN_* indexes). */
+  run!: Int32Array;
+  /** (key1, key2, message start, message end) of the groups the last `syslogRun` saw first. */
+  private newGroups!: Int32Array;
   readonly lineEndsCapacity: number;
 
   constructor() {
@@ -117,6 +148,7 @@ export class ChunkScanner {
     this.chunkAt = align(this.exports.freeOffset(), READ_PAST);
     this.lineEndsCapacity = this.exports.lineEndsCapacity();
     this.reserve(PAGE, 4096);
+    fillLevelTable(new Uint32Array(this.exports.memory.buffer, this.exports.levelTableOffset(), 128));
   }
 
   private get scratchAt(): number {
@@ -135,6 +167,8 @@ export class ChunkScanner {
       this.bytes = new Uint8Array(memory.buffer);
       this.result = new Int32Array(memory.buffer, this.exports.resultOffset(), 8);
       this.ends = new Uint32Array(memory.buffer, this.exports.lineEndsOffset(), this.lineEndsCapacity);
+      this.run = new Int32Array(memory.buffer, this.exports.runOffset(), 16);
+      this.newGroups = new Int32Array(memory.buffer, this.exports.newGroupsOffset(), 256 * 4);
     }
   }
 
@@ -230,40 +264,80 @@ export class ChunkScanner {
     this.exports.forgetTimestamp();
   }
 
-  /** Whose addresses the module's address table counts; they are moved out before another's. */
-  private addressOwner: AddressSink | null = null;
+  /**
+   * Reads and counts whole lines of the loaded chunk from `from` to `to` in the module (see
+   * syslogRun in message-scan.as.ts) until one needs JavaScript; returns the bytes consumed and
+   * leaves the counts and the stop in `run`.
+   */
+  syslogRun(from: number, to: number, maxLineBytes: number, scanBytes: number): number {
+    return this.exports.syslogRun(this.chunkAt + from, this.chunkAt + to, maxLineBytes, scanBytes);
+  }
+
+  /** The k-th group first seen by the last `syslogRun`: its keys and its message (chunk offsets). */
+  newGroup(k: number, out: number[]): void {
+    const entry = this.newGroups;
+    out[0] = entry[4 * k] as number;
+    out[1] = entry[4 * k + 1] as number;
+    out[2] = (entry[4 * k + 2] as number) - this.chunkAt;
+    out[3] = (entry[4 * k + 3] as number) - this.chunkAt;
+  }
+
+  /** Whose addresses and groups the module's tables count; they are moved out before another's. */
+  private tableOwner: TableSink | null = null;
 
   /**
-   * Makes the address table count for `owner` (a scan's client-address summary): counting there,
-   * one probe in a compact table, costs a fraction of a per-line call into the JavaScript summary.
+   * Makes the address and group tables count for `owner` (a scan's summaries): counting there, one
+   * probe in a compact table, costs a fraction of a per-line call into the JavaScript summaries.
    * Another owner's counts are first moved out to it.
    */
-  claimAddresses(owner: AddressSink): void {
-    if (this.addressOwner === owner) return;
-    this.moveAddresses();
-    this.addressOwner = owner;
+  claimTables(owner: TableSink): void {
+    if (this.tableOwner === owner) return;
+    this.moveTables();
+    this.tableOwner = owner;
   }
 
-  /** Moves `owner`'s counts out of the table (when it still holds them) and lets the table go. */
-  releaseAddresses(owner: AddressSink): void {
-    if (this.addressOwner !== owner) return;
-    this.moveAddresses();
-    this.addressOwner = null;
+  /** Moves `owner`'s counts out of the tables (when they still hold them) and lets them go. */
+  releaseTables(owner: TableSink): void {
+    if (this.tableOwner !== owner) return;
+    this.moveTables();
+    this.tableOwner = null;
   }
 
-  private moveAddresses(): void {
-    const owner = this.addressOwner;
+  /** Moves the counts out to their owner and empties the tables (also when they fill up). */
+  moveTables(): void {
+    const owner = this.tableOwner;
     if (!owner) return;
-    const cells = new Int32Array(
-      this.exports.memory.buffer,
+    const { memory } = this.exports;
+    const addresses = new Int32Array(
+      memory.buffer,
       this.exports.addressTableOffset(),
       this.exports.addressTableCells() * 2,
     );
-    for (let i = 0; i < cells.length; i += 2) {
-      const count = cells[i + 1] as number;
-      if (count !== 0) owner.addAddress(cells[i] as number, count >>> 0);
+    for (let i = 0; i < addresses.length; i += 2) {
+      const count = addresses[i + 1] as number;
+      if (count !== 0) owner.addAddress(addresses[i] as number, count >>> 0);
     }
     this.exports.clearAddresses();
+    const groups = new Int32Array(
+      memory.buffer,
+      this.exports.groupTableOffset(),
+      this.exports.groupTableCells() * 4,
+    );
+    for (let i = 0; i < groups.length; i += 4) {
+      const count = groups[i + 2] as number;
+      if (count !== 0) owner.addGroup(groups[i] as number, groups[i + 1] as number, count >>> 0);
+    }
+    this.exports.clearGroups();
+  }
+}
+
+/** The module's table of level words (see levelOf in message-scan.as.ts), from levels.ts's list. */
+function fillLevelTable(cells: Uint32Array): void {
+  for (const [packed, level] of shortLevelWords()) {
+    let i = Math.imul(packed, 0x9e3779b1) >>> 26;
+    while (cells[2 * i] !== 0) i = (i + 1) & 63;
+    cells[2 * i] = packed;
+    cells[2 * i + 1] = level;
   }
 }
 

@@ -15,6 +15,11 @@
  * app/logs/parse-syslog.ts does, then scans its message: one call per line for the common shape.
  * It finds positions only; what they mean (the time, the level) is settled in JavaScript, which
  * also takes every line this path declines.
+ * `syslogRun` goes further for a file scan without filters: it reads line after line and counts
+ * those whose time and level are already known — the remembered timestamp, a level word from the
+ * table JavaScript fills, below the error level — in its own tables (levels, message groups,
+ * client addresses), and stops at the first line JavaScript must read. The tables' counts move
+ * into the JavaScript summaries when the scan ends (or a table fills).
  * `lineEnds` finds the line breaks of a chunk.
  *
  * Every read may run up to 64 bytes past `end`: callers keep that much memory after their bytes.
@@ -74,6 +79,88 @@ function countAddress(address: u32): bool {
   }
   store<u32>(cell, count + 1, 4);
   return true;
+}
+
+/**
+ * Message-group counts of `syslogRun`: 2^13 cells of (key1, key2, count, unused), open addressing
+ * on key1. A group first seen is also listed in NEW_GROUPS with where its message is, so the
+ * caller can label it from the chunk before the next one replaces it.
+ */
+const GROUP_CELLS: u32 = 1 << 13;
+const GROUP_TABLE: usize = memory.data(<i32>GROUP_CELLS * 16, 16);
+const GROUP_TABLE_FULL: u32 = (GROUP_CELLS >> 2) * 3;
+let groupKeys: u32 = 0;
+/** (key1, key2, message start, message end) of each group first seen by the last `syslogRun`. */
+const NEW_GROUPS_CAPACITY: u32 = 256;
+const NEW_GROUPS: usize = memory.data(<i32>NEW_GROUPS_CAPACITY * 16, 16);
+
+export function groupTableOffset(): usize {
+  return GROUP_TABLE;
+}
+
+export function groupTableCells(): u32 {
+  return GROUP_CELLS;
+}
+
+export function newGroupsOffset(): usize {
+  return NEW_GROUPS;
+}
+
+export function clearGroups(): void {
+  memory.fill(GROUP_TABLE, 0, <usize>GROUP_CELLS * 16);
+  groupKeys = 0;
+}
+
+/** Counts a line of the group (key1, key2); the caller has made sure a new group fits. */
+function countGroup(key1: u32, key2: u32, messageStart: usize, messageEnd: usize, listed: u32): u32 {
+  let h = key1;
+  h ^= h >> 16;
+  h *= 0x85ebca6b;
+  h ^= h >> 13;
+  let i = h & (GROUP_CELLS - 1);
+  let cell = GROUP_TABLE + (<usize>i << 4);
+  let count = load<u32>(cell, 8);
+  while (count != 0 && (load<u32>(cell) != key1 || load<u32>(cell, 4) != key2)) {
+    i = (i + 1) & (GROUP_CELLS - 1);
+    cell = GROUP_TABLE + (<usize>i << 4);
+    count = load<u32>(cell, 8);
+  }
+  if (count == 0) {
+    store<u32>(cell, key1);
+    store<u32>(cell, key2, 4);
+    groupKeys++;
+    const entry = NEW_GROUPS + (<usize>listed << 4);
+    store<u32>(entry, key1);
+    store<u32>(entry, key2, 4);
+    store<u32>(entry, <u32>messageStart, 8);
+    store<u32>(entry, <u32>messageEnd, 12);
+    listed++;
+  }
+  store<u32>(cell, count + 1, 8);
+  return listed;
+}
+
+/**
+ * Level codes of the 3–6 letter level words by their packed letters, filled by the caller from
+ * app/logs/levels.ts (the one list of level words): 64 cells of (packed, level), open addressing
+ * on `packed * 0x9e3779b1 >> 26`, packed 0 marking an empty cell.
+ */
+const LEVEL_CELLS: u32 = 64;
+const LEVEL_TABLE: usize = memory.data(<i32>LEVEL_CELLS * 8, 16);
+
+export function levelTableOffset(): usize {
+  return LEVEL_TABLE;
+}
+
+/** The level of a packed word, or -1 when it names none. */
+function levelOf(packed: u32): i32 {
+  let i = (packed * 0x9e3779b1) >> 26;
+  let key = load<u32>(LEVEL_TABLE + (<usize>i << 3));
+  while (key != packed && key != 0) {
+    i = (i + 1) & (LEVEL_CELLS - 1);
+    key = load<u32>(LEVEL_TABLE + (<usize>i << 3));
+  }
+  return key == 0 ? -1 : load<i32>(LEVEL_TABLE + (<usize>i << 3), 4);
 }
 
 /** The last timestamp the caller parsed (up to 32 bytes): `syslogLine` tells when a line repeats it. */
@@ -469,6 +556,119 @@ export function syslogLine(start: usize, end: usize, scanBytes: usize, countAddr
     if (countAddresses && flags & SAME_TIME && countAddress(load<u32>(RESULT + 8))) flags |= ADDRESS_COUNTED;
   }
   return flags;
+}
+
+/** What `syslogRun` leaves in RUN (i32 each). */
+const RUN: usize = memory.data(64, 16);
+/** Offset (from `start`) of the line break ending the line the run stopped at; -1: no whole line left. */
+const RUN_STOP_END: usize = RUN;
+/** Why it stopped: a line for the caller, no whole line left, or a table too full for a new key. */
+const RUN_STOP_REASON: usize = RUN + 4;
+const RUN_LINES: usize = RUN + 8;
+const RUN_PARSED: usize = RUN + 12;
+const RUN_CRLF: usize = RUN + 16;
+const RUN_EMPTY: usize = RUN + 20;
+const RUN_NEW_GROUPS: usize = RUN + 24;
+/** Lines counted at each level (8 of them, levels.ts's codes). */
+const RUN_LEVELS: usize = RUN + 32;
+
+const STOP_LINE: i32 = 0;
+const STOP_END: i32 = 1;
+const STOP_FULL: i32 = 2;
+/** NEW_GROUPS is full: the caller labels them and calls again. */
+const STOP_LISTED: i32 = 3;
+const LEVEL_ERROR: i32 = 6;
+
+export function runOffset(): usize {
+  return RUN;
+}
+
+/** The first line break in [p, end), or `end`; 16 bytes at a time. */
+@inline
+function nextNewline(p: usize, end: usize): usize {
+  const newline = i8x16.splat(10);
+  for (; p < end; p += 16) {
+    const bits = <u32>i8x16.bitmask(i8x16.eq(v128.load(p), newline));
+    if (bits != 0) {
+      const at = p + <usize>ctz(bits);
+      return at < end ? at : end;
+    }
+  }
+  return end;
+}
+
+/**
+ * Reads and counts, from `start`, the lines a file scan without filters can count without
+ * JavaScript: RFC 3164 lines that `syslogLine` reads, with the remembered timestamp, below the
+ * error level (whose error type JavaScript reads), and with a level word of at most six letters or
+ * none; empty lines too. Their levels, message groups and client addresses are counted here.
+ * Stops at the first other line (which the caller reads, then calls again after it), at the end
+ * of the whole lines, or when a table could not take a new key (the caller moves the counts out
+ * and calls again). Returns the bytes consumed.
+ */
+export function syslogRun(start: usize, end: usize, maxLineBytes: usize, scanBytes: usize): i32 {
+  memory.fill(RUN, 0, 64);
+  let p = start;
+  let lines: i32 = 0;
+  let parsed: i32 = 0;
+  let crlf: i32 = 0;
+  let empty: i32 = 0;
+  let listed: u32 = 0;
+  let reason = STOP_END;
+  let stopEnd: i32 = -1;
+  for (;;) {
+    const newline = nextNewline(p, end);
+    if (newline >= end) {
+      reason = STOP_END;
+      stopEnd = -1;
+      break;
+    }
+    // Whatever this line brings must fit: then nothing counted needs taking back.
+    if (addressKeys >= ADDRESS_TABLE_FULL || groupKeys >= GROUP_TABLE_FULL || listed >= NEW_GROUPS_CAPACITY) {
+      reason = listed >= NEW_GROUPS_CAPACITY ? STOP_LISTED : STOP_FULL;
+      stopEnd = <i32>(newline - start);
+      break;
+    }
+    reason = STOP_LINE;
+    stopEnd = <i32>(newline - start);
+    if (newline - p > maxLineBytes) break;
+    let lineEnd = newline;
+    const cr = lineEnd > p && load<u8>(lineEnd - 1) == 13;
+    if (cr) lineEnd--;
+    if (lineEnd == p) {
+      lines++;
+      empty++;
+      if (cr) crlf++;
+      p = newline + 1;
+      continue;
+    }
+    const flags = syslogLine(p, lineEnd, scanBytes, 0);
+    if ((flags & SAME_TIME) == 0 || flags & LONG_WORD) break;
+    let level = 0;
+    if (flags & SHORT_WORD) {
+      level = levelOf(load<u32>(RESULT + 28));
+      if (level < 0) level = 0;
+    }
+    if (level >= LEVEL_ERROR) break;
+    const tagStart = p + <usize>load<i32>(RESULT + 16);
+    const scanEnd = lineEnd - tagStart > scanBytes ? tagStart + scanBytes : lineEnd;
+    listed = countGroup(load<u32>(RESULT), load<u32>(RESULT + 4), tagStart, scanEnd, listed);
+    if (flags & ADDRESS) countAddress(load<u32>(RESULT + 8));
+    lines++;
+    parsed++;
+    if (cr) crlf++;
+    const levelCell = RUN_LEVELS + (<usize>level << 2);
+    store<i32>(levelCell, load<i32>(levelCell) + 1);
+    p = newline + 1;
+  }
+  store<i32>(RUN_STOP_END, stopEnd);
+  store<i32>(RUN_STOP_REASON, reason);
+  store<i32>(RUN_LINES, lines);
+  store<i32>(RUN_PARSED, parsed);
+  store<i32>(RUN_CRLF, crlf);
+  store<i32>(RUN_EMPTY, empty);
+  store<i32>(RUN_NEW_GROUPS, <i32>listed);
+  return <i32>(p - start);
 }
 
 /**

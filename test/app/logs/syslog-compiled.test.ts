@@ -1,8 +1,17 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseAnalyzeSettings, stateLimitsOf } from "../../../app/logs/analyze-options";
+import type { FrequentItemsSnapshot } from "../../../app/logs/frequent-items";
 import { LineFilter, NO_FILTER } from "../../../app/logs/line-filter";
 import { DEFAULT_SCANNER_LIMITS, LineScanner, type ScannerLimits } from "../../../app/logs/line-scanner";
-import { ChunkScanner, SYSLOG_ADDRESS_COUNTED, SYSLOG_SAME_TIME } from "../../../app/logs/message-scan";
+import {
+  ChunkScanner,
+  RUN_PARSED,
+  RUN_STOP_REASON,
+  STOP_FULL,
+  STOP_LISTED,
+  SYSLOG_ADDRESS_COUNTED,
+  SYSLOG_SAME_TIME,
+} from "../../../app/logs/message-scan";
 import { parseSyslogLine } from "../../../app/logs/parse-syslog";
 import type { LineParser } from "../../../app/logs/parsed-line";
 import { emptyTally, type FileTally, ScanState } from "../../../app/logs/scan-state";
@@ -65,16 +74,21 @@ function scan(
 }
 
 /**
- * A summary's snapshot with its client addresses as sorted (address, count) pairs: counted in the
- * module's table they reach the summary in another order, and slot order is not a result.
+ * A summary's snapshot with its client addresses and message groups as sorted rows: counted in the
+ * module's tables they reach the summaries in another order, and slot order is not a result.
  */
 function comparable(state: ScanState) {
-  const { ips, ...rest } = state.snapshot();
-  const { keys, counts, ...items } = ips.items;
-  const pairs = keys
-    .map((key, i) => [Number(key), counts[i] as number])
-    .sort((a, b) => (a[0] as number) - (b[0] as number));
-  return { ...rest, ips: { ...ips, items: { ...items, pairs } } };
+  const { ips, messages, ...rest } = state.snapshot();
+  const rows = <K>(items: FrequentItemsSnapshot<K>) =>
+    items.keys
+      .map((key, i) => [String(key), items.counts[i], items.tags?.[i] ?? 0, items.labels?.[i] ?? null])
+      .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+  const totals = <K>({ capacity, offset, total }: FrequentItemsSnapshot<K>) => ({ capacity, offset, total });
+  return {
+    ...rest,
+    ips: { registers: ips.registers, ...totals(ips.items), rows: rows(ips.items) },
+    messages: { ...totals(messages), rows: rows(messages) },
+  };
 }
 
 function expectSameScan(fast: Scanned, reference: Scanned): void {
@@ -188,19 +202,38 @@ function randomSyslog(seed: number, count: number): Buffer {
 }
 
 /** Counts the lines the compiled path read, declined, and read with a repeated timestamp. */
-function countCompiledLines(): { read: number; declined: number; sameTime: number; counted: number } {
-  const counts = { read: 0, declined: 0, sameTime: 0, counted: 0 };
-  const original = ChunkScanner.prototype.scanSyslogLine;
-  vi.spyOn(ChunkScanner.prototype, "scanSyslogLine").mockImplementation(function (
-    this: ChunkScanner,
-    ...args
-  ) {
-    original.apply(this, args);
+interface CompiledCounts {
+  /** Lines read one at a time by the module, declined by it, with the remembered timestamp, whose address it counted. */
+  read: number;
+  declined: number;
+  sameTime: number;
+  counted: number;
+  /** Lines read and counted in runs by the module, and runs that stopped because a table was full. */
+  inRuns: number;
+  full: number;
+  /** Runs that stopped to have their new message groups labelled. */
+  listed: number;
+}
+
+/** Counts what the compiled path did, by spying on the scanner's calls into the module. */
+function countCompiledLines(): CompiledCounts {
+  const counts = { read: 0, declined: 0, sameTime: 0, counted: 0, inRuns: 0, full: 0, listed: 0 };
+  const prototype = ChunkScanner.prototype;
+  const { scanSyslogLine, syslogRun } = prototype;
+  vi.spyOn(prototype, "scanSyslogLine").mockImplementation(function (this: ChunkScanner, ...args) {
+    scanSyslogLine.apply(this, args);
     const flags = args[5].flags;
     if (flags === 0) counts.declined++;
     else counts.read++;
     if (flags & SYSLOG_SAME_TIME) counts.sameTime++;
     if (flags & SYSLOG_ADDRESS_COUNTED) counts.counted++;
+  });
+  vi.spyOn(prototype, "syslogRun").mockImplementation(function (this: ChunkScanner, ...args) {
+    const consumed = syslogRun.apply(this, args);
+    counts.inRuns += this.run[RUN_PARSED] as number;
+    if (this.run[RUN_STOP_REASON] === STOP_FULL) counts.full++;
+    if (this.run[RUN_STOP_REASON] === STOP_LISTED) counts.listed++;
+    return consumed;
   });
   return counts;
 }
@@ -221,13 +254,15 @@ describe("compiled syslog path", () => {
       expectSameScan(fast, reference);
       // A live feed (no `finish` before the state is read) counts addresses in JavaScript.
       expectSameScan(scan(parseSyslogLine, text, sizes, DEFAULT_SCANNER_LIMITS, false), reference);
-      // Both paths ran: about half the lines were read by the module (half of those with a
-      // repeated timestamp), the rest declined; many did not parse at all.
-      expect(compiled.read).toBeGreaterThan(1500);
-      expect(compiled.sameTime).toBeGreaterThan(600);
-      expect(compiled.declined).toBeGreaterThan(1000);
-      expect(compiled.counted).toBeGreaterThan(200);
+      // Every path ran: lines counted in runs by the module, lines it read one at a time (new
+      // timestamps, errors; some with the remembered timestamp), lines it declined, and lines
+      // that are not syslog at all.
+      expect(compiled.inRuns).toBeGreaterThan(600);
+      expect(compiled.read).toBeGreaterThan(1000);
+      expect(compiled.sameTime).toBeGreaterThan(150);
+      expect(compiled.declined).toBeGreaterThan(1500);
       expect(fast.tally.counters.unparsed).toBeGreaterThan(1000);
+      expect(compiled.full).toBe(0);
     }
   });
 
@@ -274,7 +309,8 @@ describe("compiled syslog path", () => {
   });
 
   it("counts addresses past what the module's table takes", () => {
-    // 120 000 distinct addresses under one timestamp: the table takes 98 304, JavaScript the rest.
+    // 120 000 distinct addresses under one timestamp: the table takes 98 304, then its counts move
+    // into the summary and it starts again.
     const lines: string[] = [];
     for (let i = 0; i < 120_000; i++) {
       lines.push(`Mar  7 10:00:00 web01 app[1]: INFO: hit client=10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`);
@@ -294,7 +330,40 @@ describe("compiled syslog path", () => {
     vi.restoreAllMocks();
     expectSameScan(fast, reference);
     expect(fast.state.ips.distinct).toBe(120_000);
-    expect(compiled.counted).toBeGreaterThan(98_304);
-    expect(compiled.counted).toBeLessThan(fast.tally.counters.lines - 1);
+    // All lines but the first (a new timestamp) and the last (no line break: read at `finish`)
+    // were counted in runs, and the full table was emptied into the summary on the way.
+    expect(compiled.inRuns).toBe(fast.tally.counters.lines - 2);
+    expect(compiled.full).toBeGreaterThan(0);
+  });
+  it("counts and labels message groups past what one run lists and the module's table takes", () => {
+    // 8 000 groups (a different word each, no digits) under one timestamp: more new groups than one
+    // run lists (256), more than the table takes (6 144).
+    const word = (i: number) => {
+      let text = "";
+      for (let n = i + 1; n > 0; n = Math.floor(n / 26)) text += String.fromCharCode(97 + (n % 26));
+      return text;
+    };
+    const lines: string[] = [];
+    for (let i = 0; i < 8_000; i++) {
+      lines.push(`Mar  7 10:00:00 web01 app[${i}]: INFO: event ${word(i)} done`);
+      if (i % 4 === 0) lines.push(`Mar  7 10:00:00 web01 app[${i}]: WARN: event ${word(i >> 1)} done`);
+    }
+    const text = Buffer.from(`${lines.join("\n")}\n`);
+    const limits = stateLimitsOf(parseAnalyzeSettings({ limits: { messageLimit: 20_000 } }));
+    const count = (parse: LineParser) => {
+      const scanned = scanner(parse, DEFAULT_SCANNER_LIMITS, REFERENCE_MS, true, limits);
+      scanned.lines.push(text);
+      scanned.lines.finish();
+      return scanned;
+    };
+    const reference = count(viaParser);
+    const compiled = countCompiledLines();
+    const fast = count(parseSyslogLine);
+    vi.restoreAllMocks();
+    expectSameScan(fast, reference);
+    expect(fast.state.messages.size).toBe(10_000);
+    expect(compiled.listed).toBeGreaterThan(0);
+    expect(compiled.full).toBeGreaterThan(0);
+    expect(fast.state.messages.top(1)[0]?.label).toMatch(/^app\[<\*>\]: (INFO|WARN): event [a-z]+ done$/);
   });
 });
