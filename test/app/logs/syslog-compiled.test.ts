@@ -238,6 +238,22 @@ function countCompiledLines(): CompiledCounts {
   return counts;
 }
 
+/** Scans `text` in one chunk by the parser path and by the compiled one, spying on the latter. */
+function scanBothWays(text: Buffer, limits: { ipExactLimit?: number; messageLimit?: number }) {
+  const stateLimits = stateLimitsOf(parseAnalyzeSettings({ limits }));
+  const count = (parse: LineParser) => {
+    const scanned = scanner(parse, DEFAULT_SCANNER_LIMITS, REFERENCE_MS, true, stateLimits);
+    scanned.lines.push(text);
+    scanned.lines.finish();
+    return scanned;
+  };
+  const reference = count(viaParser);
+  const compiled = countCompiledLines();
+  const fast = count(parseSyslogLine);
+  vi.restoreAllMocks();
+  return { reference, compiled, fast };
+}
+
 describe("compiled syslog path", () => {
   afterEach(() => {
     vi.restoreAllMocks();
@@ -316,18 +332,9 @@ describe("compiled syslog path", () => {
       lines.push(`Mar  7 10:00:00 web01 app[1]: INFO: hit client=10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`);
       if (i % 3 === 0) lines.push(`Mar  7 10:00:00 web01 app[1]: INFO: again client=10.0.0.${i & 255}`);
     }
-    const text = Buffer.from(lines.join("\n"));
-    const limits = stateLimitsOf(parseAnalyzeSettings({ limits: { ipExactLimit: 200_000 } }));
-    const count = (parse: LineParser) => {
-      const scanned = scanner(parse, DEFAULT_SCANNER_LIMITS, REFERENCE_MS, true, limits);
-      scanned.lines.push(text);
-      scanned.lines.finish();
-      return scanned;
-    };
-    const reference = count(viaParser);
-    const compiled = countCompiledLines();
-    const fast = count(parseSyslogLine);
-    vi.restoreAllMocks();
+    const { reference, compiled, fast } = scanBothWays(Buffer.from(lines.join("\n")), {
+      ipExactLimit: 200_000,
+    });
     expectSameScan(fast, reference);
     expect(fast.state.ips.distinct).toBe(120_000);
     // All lines but the first (a new timestamp) and the last (no line break: read at `finish`)
@@ -335,6 +342,7 @@ describe("compiled syslog path", () => {
     expect(compiled.inRuns).toBe(fast.tally.counters.lines - 2);
     expect(compiled.full).toBeGreaterThan(0);
   });
+
   it("counts and labels message groups past what one run lists and the module's table takes", () => {
     // 8 000 groups (a different word each, no digits) under one timestamp: more new groups than one
     // run lists (256), more than the table takes (6 144).
@@ -348,18 +356,9 @@ describe("compiled syslog path", () => {
       lines.push(`Mar  7 10:00:00 web01 app[${i}]: INFO: event ${word(i)} done`);
       if (i % 4 === 0) lines.push(`Mar  7 10:00:00 web01 app[${i}]: WARN: event ${word(i >> 1)} done`);
     }
-    const text = Buffer.from(`${lines.join("\n")}\n`);
-    const limits = stateLimitsOf(parseAnalyzeSettings({ limits: { messageLimit: 20_000 } }));
-    const count = (parse: LineParser) => {
-      const scanned = scanner(parse, DEFAULT_SCANNER_LIMITS, REFERENCE_MS, true, limits);
-      scanned.lines.push(text);
-      scanned.lines.finish();
-      return scanned;
-    };
-    const reference = count(viaParser);
-    const compiled = countCompiledLines();
-    const fast = count(parseSyslogLine);
-    vi.restoreAllMocks();
+    const { reference, compiled, fast } = scanBothWays(Buffer.from(`${lines.join("\n")}\n`), {
+      messageLimit: 20_000,
+    });
     expectSameScan(fast, reference);
     expect(fast.state.messages.size).toBe(10_000);
     expect(compiled.listed).toBeGreaterThan(0);
