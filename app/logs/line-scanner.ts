@@ -148,12 +148,13 @@ export class LineScanner implements TableSink {
     }
     const counters = this.tally.counters;
     const levels = this.tally.levels;
-    const run = bytes.run;
     for (;;) {
       bytes.claimTimestamp(this);
       bytes.claimTables(this);
       const from = pos;
       pos += bytes.syslogRun(from, length, this.limits.maxLineBytes, this.limits.messageScanBytes);
+      // Read after the call: a view of the module's memory is replaced when the memory grows.
+      const run = bytes.run;
       const parsed = run[RUN_PARSED] as number;
       counters.lines += run[RUN_LINES] as number;
       counters.parsed += parsed;
