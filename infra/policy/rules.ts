@@ -6,6 +6,7 @@
  * A check reads properties plainly. When a value is unknown (a preview), reading it throws: the policy
  * pack turns that into Pulumi's "can't run during preview" advisory, the offline plan into "unknown".
  */
+import { awsSemanticsPolicies } from "./aws-semantics";
 
 /** A resource as a policy sees it. */
 export interface PolicySubject {
@@ -334,4 +335,5 @@ export const opsdeckPolicies: readonly OpsdeckPolicy[] = [
     types: ["kubernetes:core/v1:Pod"],
     check: (subject) => checkPod(subject.props as PodLike),
   },
+  ...awsSemanticsPolicies,
 ];

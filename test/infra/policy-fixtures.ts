@@ -40,6 +40,43 @@ export const badBuckets: PolicySubject[] = [
   bucket("bare"),
 ];
 
+const FUNCTION = "aws:lambda/function:Function";
+const PERMISSION = "aws:lambda/permission:Permission";
+const ROLE = "aws:iam/role:Role";
+const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+const KMS_KEY = "aws:kms/key:Key";
+const EVENT_RULE = "aws:cloudwatch/eventRule:EventRule";
+const fn = (name: string) => subject(FUNCTION, name, { packageType: "Image" });
+/** A Lambda permission on function `fnName`, linked to it as `function: fn.name` links it. */
+const permissionOn = (name: string, fnName: string, props: Record<string, unknown>, extra = {}) =>
+  subject(PERMISSION, name, { function: fnName, ...props }, { function: [urn(FUNCTION, fnName)], ...extra });
+const publicUrl = (fnName: string) =>
+  subject(
+    "aws:lambda/functionUrl:FunctionUrl",
+    `${fnName}-url`,
+    { functionName: fnName, authorizationType: "NONE" },
+    { functionName: [urn(FUNCTION, fnName)] },
+  );
+const rolePolicy = (name: string, role: string, statements: unknown[], keyName?: string) =>
+  subject(
+    ROLE_POLICY,
+    name,
+    { role, policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) },
+    { role: [urn(ROLE, role)], ...(keyName === undefined ? {} : { policy: [urn(KMS_KEY, keyName)] }) },
+  );
+const KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/1111";
+const useKey = { Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: KEY_ARN };
+/** A schedule targeting function `fnName`, linked as `rule: rule.name, arn: fn.arn` link them. */
+const scheduleOf = (ruleName: string, fnName: string) => [
+  subject(EVENT_RULE, ruleName, { scheduleExpression: "rate(5 minutes)" }),
+  subject(
+    "aws:cloudwatch/eventTarget:EventTarget",
+    `${ruleName}-target`,
+    { rule: ruleName, arn: `arn:aws:lambda:eu-west-1:123456789012:function:${fnName}` },
+    { rule: [urn(EVENT_RULE, ruleName)], arn: [urn(FUNCTION, fnName)] },
+  ),
+];
+
 export const badResources: { policy: string; subjects: PolicySubject[]; expected: RegExp }[] = [
   {
     policy: "s3-bucket-public-access-blocked",
@@ -165,5 +202,121 @@ export const badResources: { policy: string; subjects: PolicySubject[]; expected
       }),
     ],
     expected: /container app may run as root/,
+  },
+  {
+    policy: "lambda-public-url-permissions",
+    subjects: [
+      fn("url-only"),
+      publicUrl("url-only"),
+      permissionOn("url-only-public", "url-only", {
+        action: "lambda:InvokeFunctionUrl",
+        principal: "*",
+        functionUrlAuthType: "NONE",
+      }),
+    ],
+    expected: /no lambda:InvokeFunction permission for principal "\*" with invokedViaFunctionUrl/,
+  },
+  {
+    policy: "lambda-public-url-permissions",
+    subjects: [
+      fn("invoke-anywhere"),
+      publicUrl("invoke-anywhere"),
+      permissionOn("invoke-anywhere-any", "invoke-anywhere", {
+        action: "lambda:InvokeFunction",
+        principal: "*",
+      }),
+    ],
+    expected: /no lambda:InvokeFunctionUrl permission[\s\S]*no lambda:InvokeFunction permission/,
+  },
+  {
+    policy: "alb-two-availability-zones",
+    subjects: [
+      subject("aws:lb/loadBalancer:LoadBalancer", "one-subnet", {
+        loadBalancerType: "application",
+        subnets: ["subnet-0a1111111111111a1"],
+      }),
+    ],
+    expected: /has 1 subnet\(s\)/,
+  },
+  {
+    policy: "alb-two-availability-zones",
+    subjects: [
+      subject("aws:ec2/subnet:Subnet", "a1", { availabilityZone: "eu-west-1a", cidrBlock: "10.0.1.0/24" }),
+      subject("aws:ec2/subnet:Subnet", "a2", { availabilityZone: "eu-west-1a", cidrBlock: "10.0.2.0/24" }),
+      subject(
+        "aws:lb/loadBalancer:LoadBalancer",
+        "one-zone",
+        { subnets: ["a1-id", "a2-id"] },
+        { subnets: [urn("aws:ec2/subnet:Subnet", "a1"), urn("aws:ec2/subnet:Subnet", "a2")] },
+      ),
+    ],
+    expected: /all in one Availability Zone \(eu-west-1a\)/,
+  },
+  {
+    policy: "s3-list-bucket-on-bucket-with-prefix",
+    subjects: [
+      rolePolicy("list-objects", "lister", [
+        { Sid: "List", Effect: "Allow", Action: "s3:ListBucket", Resource: "arn:aws:s3:::backups/*" },
+      ]),
+    ],
+    expected:
+      /statement List: s3:ListBucket on arn:aws:s3:::backups\/\* \(must be the bucket ARN[\s\S]*without an s3:prefix condition/,
+  },
+  {
+    policy: "s3-list-bucket-on-bucket-with-prefix",
+    subjects: [
+      rolePolicy("read-bucket", "reader", [
+        { Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: "arn:aws:s3:::backups" },
+      ]),
+    ],
+    expected: /statement 0: s3:GetObject, s3:PutObject on arn:aws:s3:::backups \(must be object ARNs/,
+  },
+  {
+    policy: "kms-key-policy-allows-users",
+    subjects: [
+      subject(ROLE, "a-role", {}),
+      subject(ROLE, "b-role", {}),
+      subject(
+        KMS_KEY,
+        "named-key",
+        {
+          policy: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Effect: "Allow",
+                Principal: { AWS: "arn:aws:iam::123456789012:role/a-role" },
+                Action: "kms:*",
+                Resource: "*",
+              },
+            ],
+          }),
+        },
+        { policy: [urn(ROLE, "a-role")] },
+      ),
+      rolePolicy("a-access", "a-role", [useKey], "named-key"),
+      rolePolicy("b-access", "b-role", [useKey], "named-key"),
+    ],
+    expected: /key policy does not allow role b-role to use the key \(kms:GenerateDataKey, kms:Decrypt\)/,
+  },
+  {
+    policy: "eventbridge-lambda-permission",
+    subjects: [fn("unreachable"), ...scheduleOf("every-5m", "unreachable")],
+    expected: /no lambda:InvokeFunction permission for principal events.amazonaws.com \(rule every-5m\)/,
+  },
+  {
+    policy: "eventbridge-lambda-permission",
+    subjects: [
+      fn("other-rule"),
+      ...scheduleOf("nightly", "other-rule"),
+      subject(EVENT_RULE, "hourly", { scheduleExpression: "rate(1 hour)" }),
+      permissionOn(
+        "other-rule-invoke",
+        "other-rule",
+        { action: "lambda:InvokeFunction", principal: "events.amazonaws.com", sourceArn: "hourly-arn" },
+        { sourceArn: [urn(EVENT_RULE, "hourly")] },
+      ),
+    ],
+    expected: /not limited to rule nightly/,
   },
 ];

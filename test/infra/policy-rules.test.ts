@@ -19,6 +19,11 @@ describe("opsdeck's policies", () => {
       "lambda-log-retention-set",
       "ecr-scan-on-push",
       "pods-non-root-with-limits",
+      "lambda-public-url-permissions",
+      "alb-two-availability-zones",
+      "s3-list-bucket-on-bucket-with-prefix",
+      "kms-key-policy-allows-users",
+      "eventbridge-lambda-permission",
     ]);
     for (const policy of opsdeckPolicies) expect(policy.description.length, policy.name).toBeGreaterThan(30);
   });
