@@ -78,6 +78,8 @@ const networkSchema = z
         z.string().regex(/^subnet-[0-9a-f]{8,17}$/, "expected a subnet id like subnet-0123456789abcdef0"),
       )
       .min(2, "expected at least two subnets (an ALB spans two availability zones)")
+      // The same subnet twice is one zone to AWS, which rejects the ALB only at deploy time.
+      .refine((ids) => new Set(ids).size === ids.length, "expected distinct subnets (each listed once)")
       .optional(),
   })
   .refine((network) => network.subnetIds === undefined || network.vpcId !== undefined, {

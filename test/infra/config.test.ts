@@ -159,6 +159,17 @@ describe("loadConfig rejects", () => {
     ).toEqual(["opsdeck:network.vpcId: required when subnetIds is set"]);
   });
 
+  it("the same subnet listed twice (one zone to AWS)", () => {
+    expect(
+      configIssues({
+        network: {
+          vpcId: "vpc-0123456789abcdef0",
+          subnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef0"],
+        },
+      }),
+    ).toEqual(["opsdeck:network.subnetIds: expected distinct subnets (each listed once)"]);
+  });
+
   it("malformed AWS ids and ARNs", () => {
     expect(
       configIssues({
