@@ -50,9 +50,15 @@ function actionMatches(pattern: string, action: string): boolean {
 }
 
 /** Same function: linked through dependencies, or (fixtures, literal names) the same value. */
-function sameTarget(permission: PolicySubject, targetUrns: readonly string[], targetValue: unknown): boolean {
+function sameTarget(
+  permission: PolicySubject,
+  targetUrns: readonly string[],
+  targetValue: () => unknown,
+): boolean {
   if (overlaps(deps(permission, "function", "qualifier"), targetUrns)) return true;
-  return typeof targetValue === "string" && targetValue !== "" && permission.props.function === targetValue;
+  // Read only when needed: a name unknown until deployment must not decide a linked pair.
+  const value = targetValue();
+  return typeof value === "string" && value !== "" && permission.props.function === value;
 }
 
 // ------------------------------------------------------------------------------ Lambda Function URLs
@@ -69,7 +75,7 @@ function publicUrlPermissionProblems(url: PolicySubject, subjects: readonly Poli
   const grants = subjects.filter(
     (subject) =>
       subject.type === PERMISSION &&
-      sameTarget(subject, fnUrns, url.props.functionName) &&
+      sameTarget(subject, fnUrns, () => url.props.functionName) &&
       subject.props.qualifier === qualifier &&
       subject.props.principal === "*",
   );
@@ -113,7 +119,8 @@ function targetsLambda(target: PolicySubject, subjects: readonly PolicySubject[]
 function eventTargetPermissionProblems(target: PolicySubject, subjects: readonly PolicySubject[]): string[] {
   const fnUrns = deps(target, "arn");
   const ruleUrns = deps(target, "rule");
-  const ruleName = String(target.props.rule);
+  // The name only labels messages and links literal fixtures; a rule named at deployment stays unread.
+  const ruleName = () => String(target.props.rule);
   const invokes = subjects.filter(
     (subject) =>
       subject.type === PERMISSION &&
@@ -124,17 +131,17 @@ function eventTargetPermissionProblems(target: PolicySubject, subjects: readonly
   );
   if (invokes.length === 0)
     return [
-      `targets a Lambda function that has no lambda:InvokeFunction permission for principal events.amazonaws.com (rule ${ruleName})`,
+      `targets a Lambda function that has no lambda:InvokeFunction permission for principal events.amazonaws.com (rule ${ruleName()})`,
     ];
   const fromThisRule = invokes.some((permission) =>
     ruleUrns.length > 0
       ? overlaps(deps(permission, "sourceArn"), ruleUrns)
-      : String(permission.props.sourceArn ?? "").endsWith(`:rule/${ruleName}`),
+      : String(permission.props.sourceArn ?? "").endsWith(`:rule/${ruleName()}`),
   );
   return fromThisRule
     ? []
     : [
-        `the events.amazonaws.com permission on its Lambda function is not limited to rule ${ruleName} (sourceArn: the rule's ARN)`,
+        `the events.amazonaws.com permission on its Lambda function is not limited to rule ${ruleName()} (sourceArn: the rule's ARN)`,
       ];
 }
 

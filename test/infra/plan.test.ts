@@ -65,14 +65,21 @@ describe("the offline plan of the dev stack", () => {
     expect(plan.outputs.kubernetesManifests).toBe("k8s/rendered/dev");
   });
 
-  it("runs the policy pack: no violations, and the TLS-only check unknown until the bucket's ARN exists", () => {
-    expect(plan.summary.policies).toEqual({ pass: 8, fail: 0, unknown: 1 });
-    expect(plan.policies.find((p) => p.status === "unknown")?.unknowns).toEqual([
+  it("runs the policy pack: no violations; the checks that read ARNs or looked-up subnets unknown until deployment", () => {
+    expect(plan.summary.policies).toEqual({ pass: 11, fail: 0, unknown: 3 });
+    const unknown = plan.policies.filter((p) => p.status === "unknown");
+    expect(unknown.map((p) => p.policy)).toEqual([
+      "s3-bucket-tls-only",
+      "alb-two-availability-zones",
+      "s3-list-bucket-on-bucket-with-prefix",
+    ]);
+    expect(unknown[0]?.unknowns).toEqual([
       expect.objectContaining({
         name: "opsdeck-dev-backups",
         message: expect.stringContaining("policy is unknown"),
       }),
     ]);
+    expect(unknown[1]?.unknowns[0]?.message).toBe("opsdeck-dev-alb: subnets is unknown until deployment");
   });
 
   it("says when the agent bundle is not built, leaving its key unknown", () => {
@@ -144,7 +151,7 @@ describe("the offline plan", () => {
 
     expect(run.status).toBe(0);
     expect(run.stdout.startsWith(PLAN_BANNER)).toBe(true);
-    expect(run.stdout).toContain("Policies (infra/policy): 8 pass, 0 fail, 1 unknown until deployment");
+    expect(run.stdout).toContain("Policies (infra/policy): 11 pass, 0 fail, 3 unknown until deployment");
     expect(JSON.parse(await readFile(out, "utf8"))).toMatchObject({ stack: "dev", banner: PLAN_BANNER });
   });
 });
