@@ -193,3 +193,35 @@ describe("fails the dev stack bent into the wrong shape", () => {
     ]);
   });
 });
+
+describe("on a stack with no KMS key (AES256) and a signed (AWS_IAM) Function URL", () => {
+  let results: PolicyResult[];
+
+  beforeAll(async () => {
+    const { mocks } = await buildStack({
+      stack: "prod",
+      config: {
+        "opsdeck:backupBucket": { encryption: "AES256" },
+        "opsdeck:dashboard": { urlAuth: "AWS_IAM" },
+      },
+    });
+    results = evaluatePolicies(policySubjects(mocks.resources));
+  });
+
+  const result = (policy: string) => results.find((r) => r.policy === policy);
+
+  it("has no key for the key-policy rule and no public URL for the URL rule to check", () => {
+    expect(result("kms-key-policy-allows-users")).toMatchObject({ status: "pass", checked: 0 });
+    expect(result("lambda-public-url-permissions")).toMatchObject({ status: "pass", checked: 0 });
+  });
+
+  it("still checks and passes the load balancer, the role policies and the schedule", () => {
+    for (const policy of [
+      "alb-two-availability-zones",
+      "s3-list-bucket-on-bucket-with-prefix",
+      "eventbridge-lambda-permission",
+    ])
+      expect(result(policy)?.checked, policy).toBeGreaterThan(0);
+    expect(results.filter((r) => r.status !== "pass")).toEqual([]);
+  });
+});
