@@ -63,7 +63,7 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
     );
 
   // In memory: per process on a server, per warm execution environment on Lambda (docs/dashboard.md).
-  const rateLimits = createRateLimits(settings.rateLimit, () => now().getTime());
+  const rateLimits = createRateLimits(settings.rateLimit, () => now().getTime(), logger);
   // Refreshes re-read the history every few seconds; only what changed is parsed again.
   const decodeCache = new HistoryDecodeCache();
   const deps: RouteDeps = {

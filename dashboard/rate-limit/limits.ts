@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
+import type { Logger } from "../../app/lib/logger";
 import type { RateLimitConfig } from "../config";
 import { clientAddress } from "../http/client-address";
 import type { DashboardEnv } from "../http/env";
@@ -25,7 +26,7 @@ const UNLIMITED_PATHS = new Set(["/healthz"]);
 const passThrough: MiddlewareHandler<DashboardEnv> = (_c, next) => next();
 
 /** The dashboard's two per-client budgets, from the `dashboard.rateLimit` config. */
-export function createRateLimits(config: RateLimitConfig, now: () => number): RateLimits {
+export function createRateLimits(config: RateLimitConfig, now: () => number, logger: Logger): RateLimits {
   if (!config.enabled) return { requests: passThrough, signIns: { assertAllowed() {}, recordFailure() {} } };
   const limiter = (bucket: RateLimitConfig["requests"]) =>
     new TokenBucketLimiter({
@@ -58,7 +59,15 @@ export function createRateLimits(config: RateLimitConfig, now: () => number): Ra
         }
       },
       recordFailure(c) {
-        failed.take(client(c));
+        const address = client(c);
+        const decision = failed.take(address);
+        // Once per lockout (the attempt that spent the last token), so a guessing client cannot flood the log.
+        if (decision.allowed && decision.remaining === 0) {
+          logger.warn(
+            { client: address, failedSignIns: config.failedSignIns },
+            "too many failed sign-ins: client locked out",
+          );
+        }
       },
     },
   };

@@ -2,6 +2,7 @@ import * as http from "node:http";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Store } from "../../app/storage/store";
 import { listen, type RunningServer } from "../../dashboard/server";
+import { captureLogger } from "../support/capture-log";
 import { useTempDirs } from "../support/temp-dir";
 import { basic, bearer, dashboardFor, seededStore, TOKEN, testConfig } from "./support";
 
@@ -22,8 +23,8 @@ afterEach(async () => {
 });
 
 /** The dashboard on a real socket at 127.0.0.1, with `dashboard.rateLimit` as given. */
-async function start(rateLimit: Record<string, unknown>): Promise<string> {
-  const { app } = await dashboardFor(testConfig({ rateLimit }), store, { now });
+async function start(rateLimit: Record<string, unknown>, logger = captureLogger().logger): Promise<string> {
+  const { app } = await dashboardFor(testConfig({ rateLimit }), store, { now, logger });
   server = await listen(app, { port: 0, hostname: "127.0.0.1" });
   return server.url;
 }
@@ -156,7 +157,8 @@ describe("failed sign-in limit", () => {
   const limits = { requests: { limit: 1_000 }, failedSignIns: { limit: 3, windowSeconds: 300 } };
 
   it("locks a client out after its failed attempts, even with the right token then", async () => {
-    const url = await start(limits);
+    const log = captureLogger();
+    const url = await start(limits, log.logger);
 
     const guesses = await times(3, () => get(`${url}/api/hosts`, A, basic("opsdeck", "guess")));
     const locked = await get(`${url}/api/hosts`, A, bearer);
@@ -167,6 +169,11 @@ describe("failed sign-in limit", () => {
     expect(JSON.parse(locked.body).error.message).toBe(
       "too many failed sign-ins from this address: retry later",
     );
+    const lockouts = log.lines().filter((line) => line.includes("client locked out"));
+    expect(lockouts).toHaveLength(1);
+    expect(JSON.parse(lockouts[0] as string)).toMatchObject({ level: 40, client: A });
+    expect(log.text()).not.toContain("guess");
+    expect(log.text()).not.toContain(TOKEN);
   });
 
   it("does not lock out other clients, nor the public views of the locked one", async () => {
