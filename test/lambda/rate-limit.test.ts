@@ -70,6 +70,17 @@ describe("rate limits on Lambda (Function URL events)", () => {
     expect(forged.statusCode).toBe(429);
   });
 
+  it("counts IPv6 source addresses per /64, the block one client can hop around in", async () => {
+    const { invoke } = await handlerWith({ requests: { limit: 1, windowSeconds: 60 } });
+    await invoke(from(statusPage, "2001:db8:a:b::1"));
+
+    const sameBlock = await invoke(from(statusPage, "2001:db8:a:b:dead:beef:0:2"));
+    const otherBlock = await invoke(from(statusPage, "2001:db8:a:c::1"));
+
+    expect(sameBlock.statusCode).toBe(429);
+    expect(otherBlock.statusCode).toBe(200);
+  });
+
   it("serves the address again once the window has passed", async () => {
     const { invoke, clock } = await handlerWith({ requests: { limit: 1, windowSeconds: 60 } });
     await invoke(from(statusPage, "203.0.113.7"));
