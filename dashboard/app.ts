@@ -10,6 +10,7 @@ import type { DashboardConfig } from "./config";
 import type { DashboardEnv } from "./http/env";
 import { errorHandler, notFound } from "./http/errors";
 import { securityHeaderRecord, securityHeaders } from "./http/security";
+import { createRateLimits } from "./rate-limit/limits";
 import { badgeRoutes } from "./routes/badges";
 import { checkRoutes } from "./routes/checks";
 import type { RouteDeps } from "./routes/deps";
@@ -61,6 +62,8 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
       "reading the stored state failed; serving the last snapshot",
     );
 
+  // In memory: per process on a server, per warm execution environment on Lambda (docs/dashboard.md).
+  const rateLimits = createRateLimits(settings.rateLimit, () => now().getTime(), logger);
   // Refreshes re-read the history every few seconds; only what changed is parsed again.
   const decodeCache = new HistoryDecodeCache();
   const deps: RouteDeps = {
@@ -72,6 +75,7 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
       token: options.token,
       username: settings.username,
       publicStatus: settings.publicStatus,
+      signIns: rateLimits.signIns,
     }),
     state: new RefreshingValue<DashboardState>(() => loadDashboardState(config, store, now(), decodeCache), {
       ttlMs: settings.cacheTtlMs,
@@ -87,6 +91,7 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
   app.onError(errorHandler(logger));
   app.notFound(notFound);
   app.use(securityHeaders);
+  app.use(rateLimits.requests);
   app.on(["POST", "PUT", "PATCH", "DELETE"], "*", bodyLimit({ maxSize: BODY_LIMIT_BYTES }));
   app.route("/", staticRoutes(deps));
   app.route("/", statusRoutes(deps));

@@ -6,6 +6,7 @@ import { HTTPException } from "hono/http-exception";
 import { ValidationError } from "../app/lib/validation";
 import type { DashboardEnv } from "./http/env";
 import { requestHeader } from "./http/request-header";
+import type { SignInGuard } from "./rate-limit/limits";
 
 export type { Viewer } from "./auth-types";
 
@@ -16,6 +17,8 @@ export interface AuthOptions {
   username: string;
   /** Whether the status page, its JSON, history and badges are served without credentials. */
   publicStatus: boolean;
+  /** Locks a client out after too many refused credentials (dashboard/rate-limit/limits.ts). */
+  signIns?: SignInGuard;
 }
 
 /** What hono's bearer middleware accepts as a token (RFC 6750 b64token). */
@@ -53,10 +56,22 @@ export function createAuth(options: AuthOptions): Auth {
         message: "operator access is not configured: set OPSDECK_DASHBOARD_TOKEN on the server",
       });
     }
-    await verify(c, async () => {
-      c.set("viewer", "operator");
-      await next();
-    });
+    options.signIns?.assertAllowed(c);
+    let verified = false;
+    try {
+      await verify(c, async () => {
+        verified = true;
+        c.set("viewer", "operator");
+        await next();
+      });
+    } catch (error) {
+      // Only refused credentials count: a first visit without any is the browser asking for the prompt,
+      // and a failure after sign-in belongs to the route, not to the client's guesses.
+      if (!verified && error instanceof HTTPException && requestHeader(c, "authorization") !== undefined) {
+        options.signIns?.recordFailure(c);
+      }
+      throw error;
+    }
   };
 
   const viewer: Auth["viewer"] = async (c, next) => {

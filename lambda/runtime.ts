@@ -31,6 +31,8 @@ export interface LambdaRuntimeOptions {
   /** Where the config and the dashboard token come from (process.env in Lambda). */
   env: Record<string, string | undefined>;
   logger?: Logger;
+  /** The dashboard's clock (snapshot ages, rate-limit refills). */
+  now?: () => Date;
 }
 
 interface Runtime {
@@ -63,6 +65,7 @@ export function createLambdaHandler(options: LambdaRuntimeOptions): LambdaHandle
       store,
       token: options.env.OPSDECK_DASHBOARD_TOKEN || undefined,
       logger,
+      ...(options.now ? { now: options.now } : {}),
       // A frozen environment cannot refresh in the background: stale snapshots are reloaded on request.
       maxStaleMs: 0,
     });

@@ -2,6 +2,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Logger } from "../../app/lib/logger";
+import { TooManyRequests } from "./too-many-requests";
 
 /** JSON for the APIs, plain text for pages: both without internals. */
 function problem(c: Context, status: ContentfulStatusCode, message: string): Response {
@@ -17,6 +18,7 @@ export function errorHandler(logger: Logger): ErrorHandler {
   return (error, c) => {
     if (error instanceof HTTPException) {
       if (error.res) return error.getResponse();
+      if (error instanceof TooManyRequests) c.header("Retry-After", String(error.retryAfterSeconds));
       return problem(c, error.status as ContentfulStatusCode, error.message || "Request failed");
     }
     logger.error(
