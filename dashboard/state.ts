@@ -2,8 +2,7 @@ import pLimit from "p-limit";
 import type { MonitoringConfig } from "../app/config/schema";
 import type { HistoryDecodeCache } from "../app/history/decode-cache";
 import { readStatusOverview, type StatusOverview } from "../app/monitor/status";
-import { readRemediationAttempts } from "../app/remediation/run";
-import type { AttemptRecord } from "../app/remediation/state";
+import { type AttemptRecord, readRemediationAttempts } from "../app/remediation/state";
 import type { Store } from "../app/storage/store";
 import { type HostReports, readHostReports } from "./fleet/host-reports";
 

@@ -10,7 +10,6 @@ import { type CommandOutcome, runRemediationCommand } from "./execute";
 import {
   type AttemptRecord,
   RECENT_ATTEMPTS_LIMIT,
-  type RemediationState,
   readRemediationState,
   writeRemediationState,
 } from "./state";
@@ -92,7 +91,8 @@ export async function runRemediations(
     const action = remediationLabel(rules);
     const { decision, state: next } = decideRemediation(
       state.checks[check.id],
-      result.status !== "up",
+      // Only down: a degraded result (slow, a certificate near expiry) is not something a restart fixes.
+      result.status === "down",
       rules,
       options.now(),
     );
@@ -125,17 +125,4 @@ export async function runRemediations(
   }
   if (JSON.stringify(state) !== before) await writeRemediationState(options.store, state);
   return report;
-}
-
-/** Reads the stored state for display; never throws (the dashboard shows a problem instead). */
-export async function readRemediationAttempts(
-  store: Store,
-  now: Date,
-): Promise<{ attempts: AttemptRecord[]; problem?: string }> {
-  try {
-    const state: RemediationState = await readRemediationState(store, now);
-    return { attempts: state.recent };
-  } catch (error) {
-    return { attempts: [], problem: (error as Error).message };
-  }
 }

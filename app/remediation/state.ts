@@ -56,3 +56,16 @@ export async function readRemediationState(store: Store, now: Date): Promise<Rem
 export async function writeRemediationState(store: Store, state: RemediationState): Promise<void> {
   await store.put(REMEDIATION_STATE_KEY, JSON.stringify(state), { contentType: "application/json" });
 }
+
+/** Reads the stored state for display; never throws (the dashboard shows a problem instead). */
+export async function readRemediationAttempts(
+  store: Store,
+  now: Date,
+): Promise<{ attempts: AttemptRecord[]; problem?: string }> {
+  try {
+    const state = await readRemediationState(store, now);
+    return { attempts: state.recent };
+  } catch (error) {
+    return { attempts: [], problem: (error as Error).message };
+  }
+}
