@@ -116,6 +116,34 @@ describe("remediating a failing check", () => {
     });
   });
 
+  it("neither counts nor remediates failures inside a maintenance window", async () => {
+    const dir = await tempDir();
+    const marker = path.join(dir, "marker");
+    const cfg = parseAppConfig(
+      {
+        ...config(await closedPort(), {
+          command: [node, path.join(fixtures, "fail.js"), marker],
+          afterFailures: 2,
+        }),
+        maintenance: [
+          { id: "upgrade", title: "Upgrade", start: "2026-11-20T09:00:00Z", end: "2026-11-20T10:02:00Z" },
+        ],
+      },
+      "test config",
+    );
+    const store = new LocalStore(dir);
+    const rounds: string[][] = [];
+
+    for (const minute of [0, 1, 2, 3]) {
+      const report = await runChecksRound(cfg, store, { remediation: { mode: "run" }, now: clock(minute) });
+      rounds.push(report.remediations.map((a) => a.outcome));
+    }
+
+    // Minutes 0 and 1 are planned work; 2 is the first counted failure, 3 the second.
+    expect(rounds).toEqual([[], [], [], ["started", "failed"]]);
+    expect(await lines(marker)).toBe(1);
+  });
+
   it("skips remediation with the reason where no host can be restarted", async () => {
     const dir = await tempDir();
     const marker = path.join(dir, "marker");
