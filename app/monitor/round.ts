@@ -47,7 +47,7 @@ export interface RoundReport {
   /** Notifications still waiting for a notifier. */
   undelivered: number;
   compaction?: CompactReport;
-  /** Remediation attempts this round started, finished or suppressed. */
+  /** Remediation attempts this round started, finished or suppressed (their events are in `events`). */
   remediations: AttemptRecord[];
   /** Set when checks name a remediation but this round does not run them. */
   remediationSkipped?: string;
@@ -104,29 +104,34 @@ export async function runChecksRound(
     remediations: [],
     errors: [],
   };
+  const notifiers =
+    options.notifiers ??
+    createNotifiers(config.notifiers, { logger, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const cycle = { store, stateKey: CHECKS_ALERT_STATE_KEY, source: "checks", notifiers, logger };
   try {
     const hosts = await readHosts(store, { now: finishedAt, staleAfterMs: config.hosts.staleAfterMs });
     const observations = [
       ...checkObservations(config, results),
       ...heartbeatObservations(config, hosts, finishedAt),
     ];
-    const notifiers =
-      options.notifiers ??
-      createNotifiers(config.notifiers, { logger, ...(options.fetch ? { fetch: options.fetch } : {}) });
-    const cycle = { store, stateKey: CHECKS_ALERT_STATE_KEY, source: "checks", notifiers, logger };
     const alerts = await runAlertCycle(observations, { ...cycle, now: finishedAt });
     report.events = alerts.events.map((e) => e.event);
     report.undelivered = alerts.undelivered;
-    // After the alert cycle, so a slow restart never delays the "down" notification.
-    const remediated = await remediate(config, results, store, report, { ...options, now, logger });
-    if (remediated.length > 0) {
-      const more = await runAlertCycle([], { ...cycle, now: now(), extraEvents: remediated });
-      report.events.push(...more.events.map((e) => e.event));
-      report.undelivered = more.undelivered;
-    }
   } catch (error) {
     report.errors.push(`alerting failed: ${(error as Error).message}`);
     logger.error({ roundId, error: (error as Error).message }, "alerting failed after the round was saved");
+  }
+  // After the alert cycle, so a slow restart never delays the "down" notification.
+  const remediated = await remediate(config, results, store, report, { ...options, now, logger });
+  if (remediated.length > 0) {
+    try {
+      const more = await runAlertCycle([], { ...cycle, now: now(), extraEvents: remediated });
+      report.events.push(...more.events.map((e) => e.event));
+      report.undelivered = more.undelivered;
+    } catch (error) {
+      report.errors.push(`queueing remediation events failed: ${(error as Error).message}`);
+      logger.error({ roundId, error: (error as Error).message }, "queueing remediation events failed");
+    }
   }
   if (options.compact !== false && !options.signal?.aborted) {
     try {
