@@ -117,11 +117,9 @@ export async function runRemediations(
     logger.info({ checkId: check.id, action }, "remediation started");
     const outcome = await run(remediationArgv(rules), { timeoutMs: rules.timeoutMs });
     record(check.id, name, outcome.ok ? "succeeded" : "failed", action, outcome.message);
-    (outcome.ok ? logger.info : logger.error).call(
-      logger,
-      { checkId: check.id, action, result: outcome.message },
-      `remediation ${outcome.ok ? "succeeded" : "failed"}`,
-    );
+    const fields = { checkId: check.id, action, result: outcome.message };
+    if (outcome.ok) logger.info(fields, "remediation succeeded");
+    else logger.error(fields, "remediation failed");
   }
   if (JSON.stringify(state) !== before) await writeRemediationState(options.store, state);
   return report;
