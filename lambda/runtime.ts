@@ -112,6 +112,10 @@ async function runRound(
   const report = await runChecksRound(runtime.config, runtime.store, {
     runner: runtime.runner,
     logger: logger.child({ schedule: event.resources[0], eventId: event.id }),
+    remediation: {
+      mode: "skip",
+      reason: "on Lambda there is no host to restart; run opsdeck agent on the host",
+    },
     ...(signal ? { signal } : {}),
   });
   runtime.dashboard.invalidate();

@@ -16,6 +16,8 @@ export interface AlertCycleOptions {
   now: Date;
   /** Events no notifier accepted within this long are dropped (and logged). Default 24 h. */
   maxUndeliveredAgeMs?: number;
+  /** Events raised outside the rules (remediation attempts), queued and delivered like the rest. */
+  extraEvents?: readonly RoutedEvent[];
 }
 
 export interface AlertCycleReport {
@@ -37,7 +39,9 @@ export async function runAlertCycle(
 ): Promise<AlertCycleReport> {
   const { store, stateKey, now } = options;
   const previous = await readAlertState(store, stateKey, now);
-  const { state, events } = evaluateAlerts(previous, observations, { now, source: options.source });
+  const evaluated = evaluateAlerts(previous, observations, { now, source: options.source });
+  const state = evaluated.state;
+  const events = [...evaluated.events, ...(options.extraEvents ?? [])];
   const allNames = options.notifiers.map((n) => n.name);
   for (const routed of events) {
     const names = routed.notifiers.length > 0 ? routed.notifiers : allNames;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { alertRulesOverrideSchema } from "../alerts/config";
 import { nonNegativeInt, positiveInt, regexSource, slug } from "../config/fields";
+import { remediationSchema } from "../remediation/config";
 
 /** Settings every check inherits unless it sets its own. */
 export const checkDefaultsSchema = z.strictObject({
@@ -34,6 +35,8 @@ const commonFields = {
   timeoutMs: positiveInt.optional(),
   retries: nonNegativeInt.max(10).optional(),
   alerts: alertRulesOverrideSchema.optional(),
+  /** Restart a unit or run a command after repeated failures (docs/monitoring.md). */
+  remediation: remediationSchema.optional(),
 };
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" });

@@ -1,4 +1,5 @@
 import { runAlertCycle } from "../alerts/cycle";
+import type { RoutedEvent } from "../alerts/engine";
 import { activeWindow } from "../alerts/maintenance";
 import { CHECKS_ALERT_STATE_KEY } from "../alerts/state";
 import type { CancelledCheck, CheckResult } from "../checks/result";
@@ -7,13 +8,15 @@ import type { MonitoringConfig } from "../config/schema";
 import type { CompactReport } from "../history/compact";
 import { newRoundId, writeRound } from "../history/write";
 import { readHosts } from "../hosts/heartbeat";
-import { silentLogger } from "../lib/logger";
+import { type Logger, silentLogger } from "../lib/logger";
 import type { AlertEvent } from "../notify/event";
 import { createNotifiers } from "../notify/notifiers";
+import { runRemediations } from "../remediation/run";
+import type { AttemptRecord } from "../remediation/state";
 import type { Store } from "../storage/store";
 import { compactIfDue } from "./compaction";
 import type { MonitorDeps } from "./deps";
-import { checkObservations, heartbeatObservations } from "./observations";
+import { checkObservations, heartbeatObservations, rulesFor } from "./observations";
 
 export interface RoundOptions extends MonitorDeps {
   /**
@@ -23,6 +26,12 @@ export interface RoundOptions extends MonitorDeps {
   signal?: AbortSignal;
   /** Compact history at the end when due (default true; long-lived processes use their own task). */
   compact?: boolean;
+  /**
+   * Whether checks' `remediation` runs here. Only a process on the host can restart its services
+   * (the local scheduler, the agent), so the default is to skip, with the reason logged; a Lambda
+   * round passes its own reason.
+   */
+  remediation?: { mode: "run" } | { mode: "skip"; reason: string };
 }
 
 export interface RoundReport {
@@ -38,6 +47,10 @@ export interface RoundReport {
   /** Notifications still waiting for a notifier. */
   undelivered: number;
   compaction?: CompactReport;
+  /** Remediation attempts this round started, finished or suppressed (their events are in `events`). */
+  remediations: AttemptRecord[];
+  /** Set when checks name a remediation but this round does not run them. */
+  remediationSkipped?: string;
   /** Steps that failed after the results were saved (alerting, compaction), for the caller to log. */
   errors: string[];
 }
@@ -88,30 +101,37 @@ export async function runChecksRound(
     cancelled,
     events: [],
     undelivered: 0,
+    remediations: [],
     errors: [],
   };
+  const notifiers =
+    options.notifiers ??
+    createNotifiers(config.notifiers, { logger, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const cycle = { store, stateKey: CHECKS_ALERT_STATE_KEY, source: "checks", notifiers, logger };
   try {
     const hosts = await readHosts(store, { now: finishedAt, staleAfterMs: config.hosts.staleAfterMs });
     const observations = [
       ...checkObservations(config, results),
       ...heartbeatObservations(config, hosts, finishedAt),
     ];
-    const notifiers =
-      options.notifiers ??
-      createNotifiers(config.notifiers, { logger, ...(options.fetch ? { fetch: options.fetch } : {}) });
-    const alerts = await runAlertCycle(observations, {
-      store,
-      stateKey: CHECKS_ALERT_STATE_KEY,
-      source: "checks",
-      notifiers,
-      logger,
-      now: finishedAt,
-    });
+    const alerts = await runAlertCycle(observations, { ...cycle, now: finishedAt });
     report.events = alerts.events.map((e) => e.event);
     report.undelivered = alerts.undelivered;
   } catch (error) {
     report.errors.push(`alerting failed: ${(error as Error).message}`);
     logger.error({ roundId, error: (error as Error).message }, "alerting failed after the round was saved");
+  }
+  // After the alert cycle, so a slow restart never delays the "down" notification.
+  const remediated = await remediate(config, results, store, report, { ...options, now, logger });
+  if (remediated.length > 0) {
+    try {
+      const more = await runAlertCycle([], { ...cycle, now: now(), extraEvents: remediated });
+      report.events.push(...more.events.map((e) => e.event));
+      report.undelivered = more.undelivered;
+    } catch (error) {
+      report.errors.push(`queueing remediation events failed: ${(error as Error).message}`);
+      logger.error({ roundId, error: (error as Error).message }, "queueing remediation events failed");
+    }
   }
   if (options.compact !== false && !options.signal?.aborted) {
     try {
@@ -133,4 +153,43 @@ export async function runChecksRound(
     cancelled.length > 0 ? "checks round cancelled; finished results saved" : "checks round saved",
   );
   return report;
+}
+
+const DEFAULT_SKIP = "remediation runs only in a long-running process on the host (npm start, opsdeck agent)";
+
+/** Runs or skips the round's remediations; their events are returned for the alert queue. */
+async function remediate(
+  config: MonitoringConfig,
+  results: readonly CheckResult[],
+  store: Store,
+  report: RoundReport,
+  options: RoundOptions & { now: () => Date; logger: Logger },
+): Promise<RoutedEvent[]> {
+  if (!config.checks.some((c) => c.remediation)) return [];
+  const mode = options.remediation ?? { mode: "skip", reason: DEFAULT_SKIP };
+  if (mode.mode === "skip") {
+    report.remediationSkipped = mode.reason;
+    options.logger.warn({ roundId: report.roundId }, `check remediation skipped: ${mode.reason}`);
+    return [];
+  }
+  if (options.signal?.aborted) return [];
+  const byId = new Map(config.checks.map((c) => [c.id, c]));
+  try {
+    const outcome = await runRemediations(config, results, {
+      store,
+      now: options.now,
+      logger: options.logger,
+      source: "checks",
+      notifiersFor: (id) => rulesFor(config, byId.get(id)).notifiers,
+    });
+    report.remediations = outcome.attempts;
+    return outcome.events;
+  } catch (error) {
+    report.errors.push(`remediation failed: ${(error as Error).message}`);
+    options.logger.error(
+      { roundId: report.roundId, error: (error as Error).message },
+      "check remediation failed",
+    );
+    return [];
+  }
 }

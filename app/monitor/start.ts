@@ -77,6 +77,8 @@ export function startMonitor(
           now,
           signal,
           compact: false,
+          // This process runs on the host whose services the checks watch.
+          remediation: { mode: "run" },
         });
         // A cancelled round (shutdown) keeps the previous result of the checks it cut short.
         const fresh = new Map([...lastResults, ...report.results].map((r) => [r.checkId, r]));

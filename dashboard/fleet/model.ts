@@ -1,6 +1,7 @@
 import type { Incident } from "../../app/alerts/state";
 import { recordedFreshness } from "../../app/backup/freshness";
 import type { HostStatus } from "../../app/hosts/heartbeat";
+import type { AttemptRecord } from "../../app/remediation/state";
 import type { DashboardState } from "../state";
 import type { HostBackupReport, HostLogReport } from "./host-reports";
 
@@ -59,9 +60,14 @@ export interface FleetHost {
 export interface FleetView {
   generatedAt: string;
   hosts: FleetHost[];
+  /** The latest check remediation attempts (started, succeeded, failed, suppressed), newest first. */
+  remediations: AttemptRecord[];
   /** Stored state that could not be read. */
   problems: string[];
 }
+
+/** Remediation attempts the fleet view lists. */
+export const REMEDIATION_ROWS = 20;
 
 /** The fleet view from a dashboard snapshot (pure). */
 export function fleetView(state: DashboardState): FleetView {
@@ -92,8 +98,13 @@ export function fleetView(state: DashboardState): FleetView {
         logs: reports?.logs ? logSummary(reports.logs) : null,
       };
     });
-  const problems = [...state.overview.problems, ...Object.values(state.reports).flatMap((r) => r.problems)];
-  return { generatedAt: state.overview.generatedAt, hosts, problems };
+  const problems = [
+    ...state.overview.problems,
+    ...Object.values(state.reports).flatMap((r) => r.problems),
+    ...(state.remediation?.problem ? [state.remediation.problem] : []),
+  ];
+  const remediations = (state.remediation?.attempts ?? []).slice(0, REMEDIATION_ROWS);
+  return { generatedAt: state.overview.generatedAt, hosts, remediations, problems };
 }
 
 /** Each job's last success, verification and failure, and whether it is stale (pure). */

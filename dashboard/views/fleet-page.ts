@@ -12,6 +12,7 @@ ${
     : html`<table class="hosts"><thead><tr><th>Host</th><th>Status</th><th>Heartbeat</th><th>CPU</th><th>Memory</th><th>Disk</th><th>Load</th><th>Alerts</th><th>Last backup</th><th>Verify</th><th>Log errors</th></tr></thead><tbody>${view.hosts.map(hostRow)}</tbody></table>`
 }
 </section>
+${view.remediations.length > 0 ? remediationSection(view) : ""}
 ${
   view.problems.length > 0
     ? html`<section class="problems"><h2>Problems reading stored state</h2><ul>${view.problems.map((p) => html`<li>${p}</li>`)}</ul></section>`
@@ -74,4 +75,14 @@ function logsCell(h: FleetHost): Html | string {
   return html`${l.errors} errors${l.warnings !== undefined ? html`, ${l.warnings} warnings` : ""} <span class="meta">in ${l.windowMinutes} min</span>${l.topErrors.map(
     (e) => html`<div class="message">${e.count}× ${e.message}</div>`,
   )}`;
+}
+
+const OUTCOME_STATUS = { started: "degraded", succeeded: "up", failed: "down", suppressed: "down" } as const;
+
+/** Check remediation attempts (restarts, commands), newest first. */
+function remediationSection(view: FleetView): Html {
+  return html`<section class="remediations"><h2>Remediation attempts</h2><table class="remediations"><thead><tr><th>Time</th><th>Check</th><th>Action</th><th>Outcome</th><th>Message</th></tr></thead><tbody>${view.remediations.map(
+    (a) =>
+      html`<tr data-check="${a.checkId}" data-outcome="${a.outcome}"><td>${timestamp(a.at)}</td><td>${a.checkId}</td><td>${a.action}</td><td><span class="status status-${OUTCOME_STATUS[a.outcome]}">${a.outcome === "suppressed" ? "exhausted" : a.outcome}</span></td><td class="message">${a.message}</td></tr>`,
+  )}</tbody></table></section>`;
 }

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { buildLogReport, writeLogReport } from "../../app/agent/log-report";
 import type { WindowCounts } from "../../app/agent/log-window";
 import { recordSuccess, recordVerify } from "../../app/backup/state";
+import { writeRemediationState } from "../../app/remediation/state";
 import type { Store } from "../../app/storage/store";
 import type { FleetView } from "../../dashboard/fleet/model";
 import { backupSuccess } from "../support/backup-states";
@@ -21,6 +22,51 @@ beforeEach(async () => {
 const row = (page: string, host: string) => page.split(`data-host="${host}"`)[1]?.split("</tr>")[0] ?? "";
 
 describe("fleet view", () => {
+  it("lists check remediation attempts newest first, for operators only", async () => {
+    await writeRemediationState(store, {
+      version: 1,
+      updatedAt: NOW.toISOString(),
+      checks: { web: { failures: 3, attempts: ["2026-11-21T09:50:00.000Z"] } },
+      recent: [
+        {
+          checkId: "web",
+          outcome: "suppressed",
+          at: "2026-11-21T09:58:00.000Z",
+          action: "restart nginx.service",
+          message: "remediation exhausted: 3 attempts within 1 h",
+        },
+        {
+          checkId: "web",
+          outcome: "failed",
+          at: "2026-11-21T09:50:01.000Z",
+          action: "restart nginx.service",
+          message: "exit code 1: <unit> failed",
+        },
+        {
+          checkId: "web",
+          outcome: "started",
+          at: "2026-11-21T09:50:00.000Z",
+          action: "restart nginx.service",
+          message: "after 3 consecutive failures",
+        },
+      ],
+    });
+    const { app } = await dashboardFor(testConfig(), store, { now });
+
+    const page = await (await app.request("/fleet", { headers: bearer })).text();
+    const status = await (await app.request("/")).text();
+
+    const rows = page.split('<section class="remediations">')[1]?.split("</section>")[0] ?? "";
+    expect(rows.match(/data-outcome="(\w+)"/g)).toEqual([
+      'data-outcome="suppressed"',
+      'data-outcome="failed"',
+      'data-outcome="started"',
+    ]);
+    expect(rows).toContain('<span class="status status-down">exhausted</span>');
+    expect(rows).toContain("exit code 1: &lt;unit&gt; failed");
+    expect(status).not.toContain("nginx.service");
+  });
+
   it("lists hosts with heartbeat age, CPU, memory, disk, load, backups and log errors", async () => {
     const { app } = await dashboardFor(testConfig(), store, { now });
 

@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readLatest } from "../../app/history/write";
 import { ValidationError } from "../../app/lib/validation";
@@ -8,7 +11,7 @@ import scheduled from "../fixtures/lambda/eventbridge-scheduled.json";
 import fleetWithToken from "../fixtures/lambda/function-url-fleet-bearer.json";
 import functionUrl from "../fixtures/lambda/function-url-status-page.json";
 import { captureLogger } from "../support/capture-log";
-import { type LoopbackServer, startHttpServer } from "../support/loopback";
+import { closedPort, type LoopbackServer, startHttpServer } from "../support/loopback";
 import { type LocalS3, startLocalS3 } from "../support/s3-server";
 
 const TOKEN = "lambda-operator-token";
@@ -65,6 +68,42 @@ describe("Lambda handler", () => {
     const store = new S3Store({ bucket, prefix: "opsdeck", client: s3.client });
     const latest = await readLatest(store);
     expect(latest?.results.shop).toMatchObject({ status: "up", checkId: "shop" });
+  });
+
+  it("skips check remediation with the reason: on Lambda there is no host to restart", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "opsdeck-lambda-remediation-"));
+    const marker = path.join(dir, "marker");
+    const config = {
+      storage: { type: "s3", bucket, prefix: "opsdeck-remediation", endpoint: s3.endpoint },
+      checkDefaults: { retries: 0 },
+      checks: [
+        {
+          id: "down",
+          type: "tcp",
+          host: "127.0.0.1",
+          port: await closedPort(),
+          remediation: {
+            command: [process.execPath, path.join(__dirname, "../fixtures/remediation/fail.js"), marker],
+            afterFailures: 1,
+          },
+        },
+      ],
+    };
+    const log = captureLogger();
+    const handler = createLambdaHandler({
+      env: { OPSDECK_CONFIG: JSON.stringify(config) },
+      logger: log.logger,
+    });
+
+    try {
+      const summary = (await handler(scheduled, context)) as RoundSummary;
+
+      expect(summary).toMatchObject({ checks: 1, down: 1, errors: [] });
+      expect(await readFile(marker, "utf8").catch(() => "never ran")).toBe("never ran");
+      expect(log.text()).toContain("check remediation skipped: on Lambda there is no host to restart");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("serves the status page to a Function URL request, showing the round just saved", async () => {
