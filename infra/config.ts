@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { parseOrThrow, ValidationError, type ValidationIssue } from "../app/lib/validation";
 import { deliverySections } from "./delivery-config";
@@ -236,6 +236,23 @@ export interface StackConfig extends Omit<ParsedConfig, "alertWebhookUrl" | "das
  * path (`opsdeck:servers[1].instanceType: expected one of …`) before any resource exists.
  */
 export function loadConfig(source: ConfigSource = pulumiConfigSource()): StackConfig {
+  const { alertWebhookUrl, dashboardToken, app, ...rest } = validateStackConfig(source);
+  const { secret } = pulumiSdk();
+  return {
+    ...rest,
+    app: { shared: app, roles: rest.agent.roles },
+    project: source.project,
+    stack: source.stack,
+    alertWebhookUrl: alertWebhookUrl === undefined ? undefined : secret(alertWebhookUrl),
+    dashboardToken: dashboardToken === undefined ? undefined : secret(dashboardToken),
+  };
+}
+
+/**
+ * Every check loadConfig makes, without wrapping the secrets: `opsdeck validate` runs it on a stack file
+ * outside any Pulumi program, so this path must not need the Pulumi SDK.
+ */
+export function validateStackConfig(source: ConfigSource): ParsedConfig {
   const raw = Object.fromEntries(configKeys.map((key) => [key, source.get(key)]));
   const secrecyIssues: ValidationIssue[] = secretConfigKeys
     .filter((key) => (raw[key] ?? "") !== "" && !source.isSecret(key))
@@ -259,15 +276,12 @@ export function loadConfig(source: ConfigSource = pulumiConfigSource()): StackCo
   if (issues.length === 0 && parsed.dashboard.enabled) issues.push(...dashboardEnvironmentIssues(parsed));
   if (issues.length > 0) throw new ValidationError("stack config", issues);
 
-  const { alertWebhookUrl, dashboardToken, app: _app, ...rest } = parsed;
-  return {
-    ...rest,
-    app,
-    project: source.project,
-    stack: source.stack,
-    alertWebhookUrl: alertWebhookUrl === undefined ? undefined : pulumi.secret(alertWebhookUrl),
-    dashboardToken: dashboardToken === undefined ? undefined : pulumi.secret(dashboardToken),
-  };
+  return parsed;
+}
+
+/** Loaded on use, so the CLI bundle (which validates stack files but never deploys) does not carry the SDK. */
+function pulumiSdk(): typeof import("@pulumi/pulumi") {
+  return require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
 }
 
 /**
@@ -294,6 +308,7 @@ function dashboardEnvironmentIssues(parsed: ParsedConfig): ValidationIssue[] {
 
 /** The engine's config for the running stack. */
 export function pulumiConfigSource(): ConfigSource {
+  const pulumi = pulumiSdk();
   const config = new pulumi.Config(CONFIG_NAMESPACE);
   return {
     project: pulumi.getProject(),

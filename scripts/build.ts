@@ -60,7 +60,13 @@ export const bundles: Record<string, Bundle> = {
     plugins: [leanLambdaPlugin],
   },
   server: { entry: "dashboard/main.ts", outfile: "dist/server/index.js", workers: [LOG_SCAN_WORKER] },
-  cli: { entry: "app/cli/main.ts", outfile: "dist/cli/opsdeck.js", workers: [LOG_SCAN_WORKER] },
+  cli: {
+    entry: "app/cli/main.ts",
+    outfile: "dist/cli/opsdeck.js",
+    workers: [LOG_SCAN_WORKER],
+    // `opsdeck validate` reaches infra/config.ts, which loads the SDK only to deploy; the CLI never does.
+    external: ["@pulumi/*"],
+  },
 };
 
 const root = path.resolve(__dirname, "..");

@@ -5,6 +5,7 @@ import { registerBackup } from "./commands/backup";
 import { registerCheck } from "./commands/check";
 import { registerLogs } from "./commands/logs";
 import { registerMetrics } from "./commands/metrics";
+import { registerValidate } from "./commands/validate";
 import type { CliContext, GlobalOptions } from "./context";
 
 const EXIT_CODES_HELP = `
@@ -12,7 +13,7 @@ Exit codes:
   0    done; everything checked was healthy
   1    internal error (run with --verbose or OPSDECK_DEBUG=1 for the stack)
   2    bad command line
-  3    invalid config or input (each bad field is named)
+  3    invalid config or input (each bad field is named; validate: a file is invalid)
   4    a named file, backup or object does not exist
   5    the operation failed (backup, restore, rotation, store); a failed backup also raises an alert
   6    ran, but found a problem: a check is down, a backup does not verify
@@ -41,5 +42,6 @@ export function createProgram(ctx: CliContext): Command {
   registerLogs(program, ctx);
   registerBackup(program, ctx);
   registerAgent(program, ctx);
+  registerValidate(program, ctx);
   return program;
 }

@@ -1,0 +1,26 @@
+import type { z } from "zod";
+import { dashboardAppConfigSchema } from "../../dashboard/config";
+import { issuesFromZod } from "../lib/validation";
+import { type LocatedIssue, parseLocatedYaml, pathSegments, positionOf, unknownKeyOf } from "./yaml-location";
+
+/**
+ * Every problem in an app config document, each with its path and line:column. The schema is the
+ * widest one a process reads (the dashboard's: monitoring, `logs`, `backups`, `dashboard`), so a
+ * document valid here loads in the CLI, the agent and the dashboard alike. `urlEnv` secrets are not
+ * resolved: they exist where the process runs, not where the file is checked.
+ */
+export function appConfigFileIssues(
+  text: string,
+  schema: z.ZodType = dashboardAppConfigSchema,
+): LocatedIssue[] {
+  const { doc, lineCounter, syntaxIssues } = parseLocatedYaml(text);
+  if (syntaxIssues.length > 0) return syntaxIssues;
+  const result = schema.safeParse(doc.toJS() ?? {});
+  if (result.success) return [];
+  return issuesFromZod(result.error).map((issue) => {
+    const segments = pathSegments(issue.path);
+    const unknownKey = unknownKeyOf(issue.message);
+    if (unknownKey !== undefined) segments.push(unknownKey);
+    return { ...issue, ...positionOf(doc, lineCounter, segments) };
+  });
+}
