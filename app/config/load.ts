@@ -1,14 +1,15 @@
 import { readFile } from "node:fs/promises";
 import { type Document, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
-import { issuesFromZod, ValidationError, type ValidationIssue } from "../lib/validation";
+import { formatPath, issuesFromZod, ValidationError, type ValidationIssue } from "../lib/validation";
+import { interpolateEnv } from "./interpolate";
 import { appConfigSchema } from "./schema";
 import { type Env, resolveNotifierSecrets } from "./secrets";
 
 export interface LoadOptions<S extends z.ZodType> {
   /** A composed schema (with `logs`, `backups` sections); the monitoring schema by default. */
   schema?: S;
-  /** Where `urlEnv` secrets are read from. */
+  /** Where `urlEnv` secrets and `${NAME}` references in config text are read from. */
   env?: Env;
 }
 
@@ -17,6 +18,7 @@ type Notified = { notifiers: Parameters<typeof resolveNotifierSecrets>[0]["notif
 /**
  * Parses config text (YAML, or JSON, which is YAML) and validates it. Every problem is reported
  * with its path and, for text, its line: `checks[2].timeoutMs: expected a positive integer (line 14)`.
+ * `${NAME}` references in values are filled from the environment first (docs/monitoring.md).
  */
 export function parseAppConfigText<S extends z.ZodType = typeof appConfigSchema>(
   text: string,
@@ -35,6 +37,14 @@ export function parseAppConfigText<S extends z.ZodType = typeof appConfigSchema>
       };
     });
     throw new ValidationError(source, issues, { cause: doc.errors[0] });
+  }
+  const unfilled = interpolateEnv(doc, options.env ?? process.env);
+  if (unfilled.length > 0) {
+    const issues = unfilled.map(({ path, message, offset }) => ({
+      path: formatPath(path),
+      message: offset === undefined ? message : `${message} (line ${lineCounter.linePos(offset).line})`,
+    }));
+    throw new ValidationError(source, issues);
   }
   const raw = doc.toJS() ?? {};
   return validate(raw, source, options, (issue, zodIssue) => {
