@@ -45,6 +45,8 @@ const dashboardSchema = z.strictObject({
       enabled: z.boolean().default(true),
       attempts: z.int().min(1).max(60).default(10),
       intervalSeconds: z.int().min(1).max(60).default(6),
+      /** Per request, with room for a cold start of the image; a slower answer counts as a failed attempt. */
+      timeoutSeconds: z.int().min(1).max(60).default(10),
     })
     .prefault({}),
 });

@@ -211,6 +211,7 @@ export class DashboardService extends pulumi.ComponentResource {
           smokeTestEnvironment(url, {
             attempts: smokeTest.attempts,
             intervalSeconds: smokeTest.intervalSeconds,
+            timeoutSeconds: smokeTest.timeoutSeconds,
             signingRegion: region,
           }),
         ),

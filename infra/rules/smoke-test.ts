@@ -1,12 +1,14 @@
 /**
  * The post-deploy smoke test: a POSIX shell script `@pulumi/command` runs where `pulumi up` runs. It
- * asks the dashboard's `/healthz` until it answers 200 with `"status":"ok"`, and exits non-zero after
- * the last attempt, which fails the update. Inputs arrive as environment variables, never spliced
+ * asks the dashboard's `/healthz` until it answers 200 with `"status":"ok"` within the per-request
+ * timeout, and exits non-zero after the last attempt, which fails the update. Inputs arrive as environment variables, never spliced
  * into the script, so a URL cannot inject shell.
  */
 export interface SmokeTestSettings {
   attempts: number;
   intervalSeconds: number;
+  /** How long one request may take; a slower answer counts as a failed attempt. */
+  timeoutSeconds: number;
   /** Set for an AWS_IAM function URL: requests are signed (SigV4) with the caller's AWS credentials. */
   signingRegion?: string;
 }
@@ -23,9 +25,9 @@ while :; do
     # Credentials go to curl on stdin, not on its command line where other processes could read them.
     body="$({ printf 'user = "%s:%s"\\n' "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY"
               if [ -n "\${AWS_SESSION_TOKEN:-}" ]; then printf 'header = "x-amz-security-token: %s"\\n' "$AWS_SESSION_TOKEN"; fi
-            } | curl --silent --show-error --fail --max-time 10 --config - --aws-sigv4 "aws:amz:\${OPSDECK_SMOKE_SIGV4_REGION}:lambda" "$url" 2>&1)" && status=0 || status=$?
+            } | curl --silent --show-error --fail --max-time "$OPSDECK_SMOKE_TIMEOUT" --config - --aws-sigv4 "aws:amz:\${OPSDECK_SMOKE_SIGV4_REGION}:lambda" "$url" 2>&1)" && status=0 || status=$?
   else
-    body="$(curl --silent --show-error --fail --max-time 10 "$url" 2>&1)" && status=0 || status=$?
+    body="$(curl --silent --show-error --fail --max-time "$OPSDECK_SMOKE_TIMEOUT" "$url" 2>&1)" && status=0 || status=$?
   fi
   if [ "$status" -eq 0 ] && printf '%s' "$body" | grep -Eq '"status" *: *"ok"'; then
     echo "opsdeck smoke test: $url is healthy (attempt $attempt)"
@@ -46,6 +48,7 @@ export function smokeTestEnvironment(url: string, settings: SmokeTestSettings): 
     OPSDECK_SMOKE_URL: url,
     OPSDECK_SMOKE_ATTEMPTS: String(settings.attempts),
     OPSDECK_SMOKE_INTERVAL: String(settings.intervalSeconds),
+    OPSDECK_SMOKE_TIMEOUT: String(settings.timeoutSeconds),
   };
   if (settings.signingRegion !== undefined) environment.OPSDECK_SMOKE_SIGV4_REGION = settings.signingRegion;
   return environment;

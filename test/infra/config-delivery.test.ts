@@ -16,7 +16,7 @@ describe("loadConfig, delivery sections", () => {
       logRetentionDays: 30,
       schedule: "rate(1 minute)",
       urlAuth: "NONE",
-      smokeTest: { enabled: true, attempts: 10, intervalSeconds: 6 },
+      smokeTest: { enabled: true, attempts: 10, intervalSeconds: 6, timeoutSeconds: 10 },
     });
     expect(config.dashboard.reservedConcurrency).toBeUndefined();
     expect(config.images).toEqual({ keepLast: 10, forceDelete: false });
@@ -56,6 +56,15 @@ describe("loadConfig, delivery sections", () => {
       "opsdeck:dashboard.memoryMb: too small: expected number to be >=128",
       "opsdeck:dashboard.timeoutSeconds: too big: expected number to be <=900",
       'opsdeck:dashboard.urlAuth: expected one of "NONE"|"AWS_IAM"',
+    ]);
+  });
+
+  it("rejects a smoke-test request timeout outside 1–60 seconds, naming the field", () => {
+    expect(configIssues({ dashboard: { smokeTest: { timeoutSeconds: 0 } } })).toEqual([
+      "opsdeck:dashboard.smokeTest.timeoutSeconds: too small: expected number to be >=1",
+    ]);
+    expect(configIssues({ dashboard: { smokeTest: { timeoutSeconds: 2.5 } } })).toEqual([
+      "opsdeck:dashboard.smokeTest.timeoutSeconds: expected int, received number",
     ]);
   });
 
