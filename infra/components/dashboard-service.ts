@@ -1,12 +1,11 @@
 import * as aws from "@pulumi/aws";
-import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import type { DashboardConfig } from "../config";
 import { dashboardEnvironment } from "../rules/dashboard-environment";
 import { dashboardPolicyDocument, lambdaTrustPolicyDocument } from "../rules/dashboard-policy";
 import { boundedName, IAM_ROLE_NAME_MAX_LENGTH } from "../rules/naming";
-import { SMOKE_TEST_SCRIPT, smokeTestEnvironment } from "../rules/smoke-test";
 import type { Tags } from "../rules/tags";
+import { releaseDashboard } from "./dashboard-release";
 
 /** Lambda function names: at most 64 characters. */
 const LAMBDA_NAME_MAX_LENGTH = 64;
@@ -18,7 +17,7 @@ export interface DashboardServiceArgs {
   /** The app config the function receives as OPSDECK_CONFIG (storage included), as JSON text. */
   appConfigJson: pulumi.Input<string>;
   backupBucket: { arn: pulumi.Input<string>; kmsKeyArn?: pulumi.Input<string> };
-  /** Where the function runs; the smoke test signs AWS_IAM requests for this region. */
+  /** Where the function runs; the smoke test signs its requests to the candidate URL for this region. */
   region: pulumi.Input<string>;
   dashboardToken?: pulumi.Input<string>;
   alertWebhookUrl?: pulumi.Input<string>;
@@ -29,13 +28,16 @@ export interface DashboardServiceArgs {
 
 /**
  * The dashboard as a Lambda function from the `lambda` image: a log group with retention, a role that
- * reaches only its own bucket prefixes, a Function URL, an EventBridge schedule for checks rounds, and a
- * smoke test that fails the update when `/healthz` does not answer.
+ * reaches only its own bucket prefixes, a version per image (or configuration) promoted to the `live`
+ * alias only after a smoke test of `/healthz` passed (dashboard-release.ts), and on that alias the
+ * Function URL and an EventBridge schedule for checks rounds.
  */
 export class DashboardService extends pulumi.ComponentResource {
   public readonly url: pulumi.Output<string>;
   public readonly functionName: pulumi.Output<string>;
   public readonly functionArn: pulumi.Output<string>;
+  /** The alias taking traffic; `aws lambda update-alias --name live` rolls back by hand. */
+  public readonly liveAliasArn: pulumi.Output<string>;
   public readonly logGroupName: pulumi.Output<string>;
 
   private readonly args: DashboardServiceArgs;
@@ -47,15 +49,25 @@ export class DashboardService extends pulumi.ComponentResource {
     const logGroup = this.createLogGroup(name);
     const { role, policy } = this.createRole(name, logGroup);
     const fn = this.createFunction(role, logGroup, [policy]);
-    const { functionUrl, permissions } = this.createFunctionUrl(name, fn);
-    this.scheduleCheckRounds(name, fn);
-    if (args.settings.smokeTest.enabled) this.smokeTest(name, functionUrl, [fn, ...permissions]);
+    const live = releaseDashboard(
+      name,
+      { fn, smokeTest: args.settings.smokeTest, region: args.region },
+      this,
+    );
+    const functionUrl = this.createFunctionUrl(name, fn, live);
+    this.scheduleCheckRounds(name, fn, live);
 
     this.url = functionUrl.functionUrl;
     this.functionName = fn.name;
     this.functionArn = fn.arn;
+    this.liveAliasArn = live.arn;
     this.logGroupName = logGroup.name;
-    this.registerOutputs({ url: this.url, functionName: this.functionName, logGroupName: this.logGroupName });
+    this.registerOutputs({
+      url: this.url,
+      functionName: this.functionName,
+      liveAliasArn: this.liveAliasArn,
+      logGroupName: this.logGroupName,
+    });
   }
 
   private createLogGroup(name: string): aws.cloudwatch.LogGroup {
@@ -128,6 +140,8 @@ export class DashboardService extends pulumi.ComponentResource {
         timeout: settings.timeoutSeconds,
         reservedConcurrentExecutions: settings.reservedConcurrency,
         environment: { variables },
+        // Each change publishes a version; the live alias moves to it once the smoke test passed.
+        publish: true,
         // Text keeps the app's own JSON log lines (pino) as they are.
         loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
         tags: this.args.tags,
@@ -137,40 +151,49 @@ export class DashboardService extends pulumi.ComponentResource {
     );
   }
 
+  /** The dashboard's URL, on the live alias: it serves only versions that passed the smoke test. */
   private createFunctionUrl(
     name: string,
     fn: aws.lambda.Function,
-  ): { functionUrl: aws.lambda.FunctionUrl; permissions: aws.lambda.Permission[] } {
+    live: aws.lambda.Alias,
+  ): aws.lambda.FunctionUrl {
     const authorizationType = this.args.settings.urlAuth;
     const functionUrl = new aws.lambda.FunctionUrl(
       `${name}-url`,
-      { functionName: fn.name, authorizationType, invokeMode: "BUFFERED" },
+      { functionName: fn.name, qualifier: live.name, authorizationType, invokeMode: "BUFFERED" },
       { parent: this },
     );
-    if (authorizationType !== "NONE") return { functionUrl, permissions: [] };
-    // A public URL needs both statements in the function's policy since October 2025; the app's
-    // dashboard token, not IAM, guards the non-public views.
-    const permissions = [
-      new aws.lambda.Permission(
-        `${name}-url-public`,
-        {
-          action: "lambda:InvokeFunctionUrl",
-          function: fn.name,
-          principal: "*",
-          functionUrlAuthType: "NONE",
-        },
-        { parent: this },
-      ),
-      new aws.lambda.Permission(
-        `${name}-url-invoke`,
-        { action: "lambda:InvokeFunction", function: fn.name, principal: "*", invokedViaFunctionUrl: true },
-        { parent: this },
-      ),
-    ];
-    return { functionUrl, permissions };
+    if (authorizationType !== "NONE") return functionUrl;
+    // A public URL needs both statements in the function's policy since October 2025, on the URL's
+    // alias (a grant on the function does not reach its aliases); the app's dashboard token, not IAM,
+    // guards the non-public views.
+    new aws.lambda.Permission(
+      `${name}-url-public`,
+      {
+        action: "lambda:InvokeFunctionUrl",
+        function: fn.name,
+        qualifier: live.name,
+        principal: "*",
+        functionUrlAuthType: "NONE",
+      },
+      { parent: this },
+    );
+    new aws.lambda.Permission(
+      `${name}-url-invoke`,
+      {
+        action: "lambda:InvokeFunction",
+        function: fn.name,
+        qualifier: live.name,
+        principal: "*",
+        invokedViaFunctionUrl: true,
+      },
+      { parent: this },
+    );
+    return functionUrl;
   }
 
-  private scheduleCheckRounds(name: string, fn: aws.lambda.Function): void {
+  /** Checks rounds run on the live version, like the URL's requests. */
+  private scheduleCheckRounds(name: string, fn: aws.lambda.Function, live: aws.lambda.Alias): void {
     const rule = new aws.cloudwatch.EventRule(
       `${name}-checks`,
       {
@@ -184,7 +207,7 @@ export class DashboardService extends pulumi.ComponentResource {
     // a checks round from an HTTP request.
     new aws.cloudwatch.EventTarget(
       `${name}-checks-target`,
-      { rule: rule.name, arn: fn.arn },
+      { rule: rule.name, arn: live.arn },
       { parent: this },
     );
     new aws.lambda.Permission(
@@ -192,34 +215,11 @@ export class DashboardService extends pulumi.ComponentResource {
       {
         action: "lambda:InvokeFunction",
         function: fn.name,
+        qualifier: live.name,
         principal: "events.amazonaws.com",
         sourceArn: rule.arn,
       },
       { parent: this },
-    );
-  }
-
-  private smokeTest(name: string, functionUrl: aws.lambda.FunctionUrl, ready: pulumi.Resource[]): void {
-    const { smokeTest, urlAuth } = this.args.settings;
-    const signingRegion = urlAuth === "AWS_IAM" ? pulumi.output(this.args.region) : pulumi.output(undefined);
-    new command.local.Command(
-      `${name}-smoke-test`,
-      {
-        create: SMOKE_TEST_SCRIPT,
-        interpreter: ["/bin/sh", "-c"],
-        environment: pulumi.all([functionUrl.functionUrl, signingRegion]).apply(([url, region]) =>
-          smokeTestEnvironment(url, {
-            attempts: smokeTest.attempts,
-            intervalSeconds: smokeTest.intervalSeconds,
-            timeoutSeconds: smokeTest.timeoutSeconds,
-            signingRegion: region,
-          }),
-        ),
-        // Re-run whenever a new image is deployed (or the URL changes); a failure fails the update.
-        triggers: [this.args.imageUri, functionUrl.functionUrl],
-      },
-      // Only once the URL exists and may be called: before that a healthy function would look broken.
-      { parent: this, dependsOn: [functionUrl, ...ready] },
     );
   }
 }

@@ -100,7 +100,12 @@ describe("a signed Graviton dashboard, agents with a webhook, Pods on a cluster 
   });
 
   it("keeps an AWS_IAM URL private and signs the smoke test's requests for the stack's region", () => {
-    expect(mocks.one("aws:lambda/functionUrl:FunctionUrl").inputs.authorizationType).toBe("AWS_IAM");
+    const urls = mocks.ofType("aws:lambda/functionUrl:FunctionUrl");
+
+    expect(urls.map((url) => [url.inputs.qualifier, url.inputs.authorizationType])).toEqual([
+      ["candidate", "AWS_IAM"],
+      ["live", "AWS_IAM"],
+    ]);
     expect(mocks.ofType("aws:lambda/permission:Permission").map((p) => p.inputs.principal)).toEqual([
       "events.amazonaws.com",
     ]);
@@ -199,6 +204,31 @@ describe("a signed Graviton dashboard, agents with a webhook, Pods on a cluster 
       expect(() => manifest.validate(), pod.name).not.toThrow();
       expect(pod.inputs.spec.securityContext.runAsNonRoot, pod.name).toBe(true);
     }
+  });
+});
+
+describe("a dashboard whose smoke test is off", () => {
+  let mocks: PulumiMockSession;
+
+  beforeAll(async () => {
+    ({ mocks } = await buildStack({
+      stack: "quick",
+      config: {
+        "opsdeck:dashboard": { smokeTest: { enabled: false } },
+        "opsdeck:agent": { enabled: false },
+      },
+    }));
+  });
+
+  it("moves the live alias straight to each new version, with no candidate and no smoke test", () => {
+    const fn = mocks.one("aws:lambda/function:Function");
+    const live = mocks.one("aws:lambda/alias:Alias");
+
+    expect(live.inputs).toMatchObject({ name: "live", functionVersion: fn.outputs.version });
+    expect(mocks.ofType("command:local:Command")).toEqual([]);
+    expect(mocks.ofType("aws:lambda/functionUrl:FunctionUrl").map((url) => url.inputs.qualifier)).toEqual([
+      "live",
+    ]);
   });
 });
 

@@ -23,6 +23,7 @@ const T = {
   image: "awsx:ecr:Image",
   fn: "aws:lambda/function:Function",
   functionUrl: "aws:lambda/functionUrl:FunctionUrl",
+  alias: "aws:lambda/alias:Alias",
   permission: "aws:lambda/permission:Permission",
   logGroup: "aws:cloudwatch/logGroup:LogGroup",
   rule: "aws:cloudwatch/eventRule:EventRule",
@@ -56,6 +57,7 @@ beforeAll(async () => {
 });
 
 const fn = () => mocks.one(T.fn);
+const live = () => mocks.one(T.alias, "opsdeck-dev-dashboard-live");
 const childrenOf = (componentType: string) =>
   mocks.resources.filter((r) => mocks.byUrn(r.parent ?? "")?.type === componentType);
 const policyOf = (resource: RecordedResource) => JSON.parse(resource.inputs.policy) as PolicyDocument;
@@ -145,11 +147,16 @@ describe("dashboard function", () => {
     expect(isAllowed(policy, { action: "s3:DeleteBucket", resource: bucketArn })).toBe(false);
   });
 
-  it("is public on its Function URL, with both statements Lambda requires, and exported as dashboardUrl", async () => {
-    const url = mocks.one(T.functionUrl);
+  it("is public on the live alias's Function URL, with both statements Lambda requires there, exported as dashboardUrl", async () => {
+    const url = mocks.one(T.functionUrl, "opsdeck-dev-dashboard-url");
     const permissions = mocks.ofType(T.permission).filter((p) => p.inputs.principal === "*");
 
-    expect(url.inputs).toMatchObject({ functionName: fn().outputs.name, authorizationType: "NONE" });
+    expect(url.inputs).toMatchObject({
+      functionName: fn().outputs.name,
+      qualifier: "live",
+      authorizationType: "NONE",
+    });
+    expect(url.propertyDependencies.qualifier).toEqual([live().urn]);
     expect(permissions.map((p) => p.inputs)).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ action: "lambda:InvokeFunctionUrl", functionUrlAuthType: "NONE" }),
@@ -157,38 +164,80 @@ describe("dashboard function", () => {
       ]),
     );
     expect(permissions).toHaveLength(2);
+    // A grant on the function does not reach its aliases: each must name the live alias.
+    for (const permission of permissions) expect(permission.inputs.qualifier, permission.name).toBe("live");
     expect(await resolveOutput(outputs.dashboardUrl)).toBe(url.outputs.functionUrl);
   });
 
-  it("the schedule targets the dashboard function, which lets EventBridge invoke it from that rule only", () => {
+  it("the schedule targets the live alias, which lets EventBridge invoke it from that rule only", () => {
     const rule = mocks.one(T.rule);
     const target = mocks.one(T.target);
     const invoke = mocks.ofType(T.permission).find((p) => p.inputs.principal === "events.amazonaws.com");
 
     expect(rule.inputs.scheduleExpression).toBe("rate(5 minutes)");
-    expect(target.inputs).toMatchObject({ rule: rule.outputs.name, arn: fn().outputs.arn });
+    expect(target.inputs).toMatchObject({ rule: rule.outputs.name, arn: live().outputs.arn });
+    expect(target.inputs.arn).toMatch(/:function:[^:]+:live$/);
     expect(target.inputs.input).toBeUndefined();
     expect(invoke?.inputs).toMatchObject({
       action: "lambda:InvokeFunction",
       function: fn().outputs.name,
+      qualifier: "live",
       sourceArn: rule.outputs.arn,
     });
   });
+});
 
-  it("the smoke test depends on the function URL, requests it, and re-runs when the image changes", () => {
-    const smoke = mocks.one(T.command);
-    const url = mocks.one(T.functionUrl);
+describe("dashboard release: a new version takes traffic only once healthy", () => {
+  const candidate = () => mocks.one(T.alias, "opsdeck-dev-dashboard-candidate");
+  const candidateUrl = () => mocks.one(T.functionUrl, "opsdeck-dev-dashboard-candidate-url");
+  const smoke = () => mocks.one(T.command, "opsdeck-dev-dashboard-smoke-test");
 
-    expect(smoke.dependencies).toContain(url.urn);
-    for (const permission of mocks.ofType(T.permission).filter((p) => p.inputs.principal === "*"))
-      expect(smoke.dependencies).toContain(permission.urn);
-    expect(smoke.inputs.environment).toMatchObject({
-      OPSDECK_SMOKE_URL: url.outputs.functionUrl,
+  it("publishes a version per change, which both the candidate and the live alias point at", () => {
+    expect(fn().inputs.publish).toBe(true);
+    for (const alias of [candidate(), live()])
+      expect(alias.inputs, alias.name).toMatchObject({
+        functionName: fn().outputs.name,
+        functionVersion: fn().outputs.version,
+      });
+    expect(fn().outputs.version).toBe("1");
+    expect([candidate().inputs.name, live().inputs.name]).toEqual(["candidate", "live"]);
+  });
+
+  it("moves the live alias only after the smoke test passed: the alias depends on it", () => {
+    expect(live().dependencies).toContain(smoke().urn);
+    // And not the other way round: the test runs before traffic moves, never against the live alias.
+    expect(smoke().dependencies).not.toContain(live().urn);
+    expect(candidate().dependencies).not.toContain(smoke().urn);
+  });
+
+  it("smoke-tests the candidate alias's URL once the alias stands on the new version, and re-runs for each version", () => {
+    const environment = smoke().inputs.environment;
+
+    expect(smoke().dependencies).toEqual(expect.arrayContaining([candidate().urn, candidateUrl().urn]));
+    expect(environment).toMatchObject({
+      OPSDECK_SMOKE_URL: candidateUrl().outputs.functionUrl,
       OPSDECK_SMOKE_ATTEMPTS: "10",
+      OPSDECK_SMOKE_TIMEOUT: "10",
     });
-    expect(smoke.inputs.environment.OPSDECK_SMOKE_SIGV4_REGION).toBeUndefined();
-    expect(smoke.inputs.triggers).toContain(mocks.one(T.image).outputs.imageUri);
-    expect(smoke.inputs.create).toContain("/healthz");
+    expect(environment.OPSDECK_SMOKE_URL).not.toBe(
+      mocks.one(T.functionUrl, "opsdeck-dev-dashboard-url").outputs.functionUrl,
+    );
+    expect(smoke().inputs.triggers).toEqual([
+      candidate().outputs.functionVersion,
+      candidateUrl().outputs.functionUrl,
+    ]);
+    expect(smoke().propertyDependencies.triggers).toContain(candidate().urn);
+    expect(smoke().inputs.create).toContain("/healthz");
+  });
+
+  it("keeps the candidate private: a signed-only URL on the candidate alias, no public grant, requests signed", () => {
+    expect(candidateUrl().inputs).toMatchObject({
+      functionName: fn().outputs.name,
+      qualifier: "candidate",
+      authorizationType: "AWS_IAM",
+    });
+    expect(mocks.ofType(T.permission).filter((p) => p.inputs.qualifier === "candidate")).toEqual([]);
+    expect(smoke().inputs.environment.OPSDECK_SMOKE_SIGV4_REGION).toBe(MOCK_REGION);
   });
 });
 

@@ -179,8 +179,21 @@ export function mockResourceState(args: pulumi.runtime.MockResourceArgs): pulumi
           ...inputs,
           name: functionName,
           arn: functionArn,
-          qualifiedArn: `${functionArn}:$LATEST`,
+          // A function that publishes is at its first version; one that does not has only $LATEST.
+          version: inputs.publish === true ? "1" : "$LATEST",
+          qualifiedArn: `${functionArn}:${inputs.publish === true ? "1" : "$LATEST"}`,
           invokeArn: `arn:aws:apigateway:${MOCK_REGION}:lambda:path/2015-03-31/functions/${functionArn}/invocations`,
+        },
+      };
+    }
+    case "aws:lambda/alias:Alias": {
+      const aliasArn = arn("lambda", `function:${inputs.functionName}:${inputs.name}`);
+      return {
+        id: aliasArn,
+        state: {
+          ...inputs,
+          arn: aliasArn,
+          invokeArn: `arn:aws:apigateway:${MOCK_REGION}:lambda:path/2015-03-31/functions/${aliasArn}/invocations`,
         },
       };
     }
