@@ -49,17 +49,77 @@ function actionMatches(pattern: string, action: string): boolean {
   return new RegExp(`^${source}$`, "i").test(action);
 }
 
-/** Same function: linked through dependencies, or (fixtures, literal names) the same value. */
-function sameTarget(
-  permission: PolicySubject,
-  targetUrns: readonly string[],
-  targetValue: () => unknown,
-): boolean {
-  if (overlaps(deps(permission, "function", "qualifier"), targetUrns)) return true;
-  // Read only when needed: a name unknown until deployment must not decide a linked pair.
-  const value = targetValue();
-  return typeof value === "string" && value !== "" && permission.props.function === value;
+// ------------------------------------------------------------------- Lambda resource-policy grants
+
+/**
+ * What a caller invokes: a function (by its URNs or, for literal fixtures, its name) and the version or
+ * alias it names. A grant reaches exactly that qualifier: one on the function does not reach its
+ * aliases, one on alias `live` does not reach the function or another alias.
+ */
+interface InvokedLambda {
+  functionUrns: readonly string[];
+  /** The function's name or ARN as written; read only when no dependency links a grant. */
+  functionName: () => unknown;
+  /** An alias name or version number; undefined for the unqualified function. */
+  qualifier: string | undefined;
 }
+
+/** `arn:aws:lambda:region:account:function:name[:qualifier]`, `account:function:name[:q]` or `name[:q]`. */
+function splitFunctionReference(reference: string): { name: string; qualifier: string | undefined } {
+  const match = /^(?:arn:aws[a-z-]*:lambda:[^:]*:)?(?:\d{12}:function:)?([^:]+)(?::([^:]+))?$/.exec(
+    reference,
+  );
+  return match?.[1] === undefined
+    ? { name: reference, qualifier: undefined }
+    : { name: match[1], qualifier: match[2] };
+}
+
+/** Where a permission grants: linked through its `function` dependency, or by a literal name or ARN. */
+function grantTarget(
+  permission: PolicySubject,
+  lambda: InvokedLambda,
+): { sameFunction: boolean; qualifier: string | undefined } {
+  const explicit = permission.props.qualifier as string | undefined;
+  if (overlaps(deps(permission, "function"), lambda.functionUrns))
+    return { sameFunction: true, qualifier: explicit };
+  // Read only when needed: a name unknown until deployment must not decide a linked pair.
+  const given = permission.props.function;
+  const wanted = lambda.functionName();
+  if (typeof given !== "string" || typeof wanted !== "string" || wanted === "")
+    return { sameFunction: false, qualifier: explicit };
+  const grant = splitFunctionReference(given);
+  return {
+    sameFunction: grant.name === splitFunctionReference(wanted).name,
+    qualifier: explicit ?? grant.qualifier,
+  };
+}
+
+const describeQualifier = (qualifier: string | undefined) =>
+  qualifier === undefined ? "the unqualified function" : `qualifier ${qualifier}`;
+
+/** The grants of `subjects` matching `wanted` on the invoked function, and the qualifiers they missed on. */
+function grantsOn(
+  lambda: InvokedLambda,
+  subjects: readonly PolicySubject[],
+  wanted: (permission: PolicySubject) => boolean,
+): { grants: PolicySubject[]; elsewhere: string[] } {
+  const grants: PolicySubject[] = [];
+  const elsewhere = new Set<string>();
+  for (const subject of subjects) {
+    if (subject.type !== PERMISSION || !wanted(subject)) continue;
+    const target = grantTarget(subject, lambda);
+    if (!target.sameFunction) continue;
+    if (target.qualifier === lambda.qualifier) grants.push(subject);
+    else elsewhere.add(describeQualifier(target.qualifier));
+  }
+  return { grants, elsewhere: [...elsewhere] };
+}
+
+/** Says where the near-miss grants are, since a grant on another qualifier looks right at a glance. */
+const missedOn = (elsewhere: readonly string[], lambda: InvokedLambda) =>
+  elsewhere.length === 0
+    ? ""
+    : `; it is granted on ${elsewhere.join(" and ")}, which does not reach ${describeQualifier(lambda.qualifier)}`;
 
 // ------------------------------------------------------------------------------ Lambda Function URLs
 
@@ -70,29 +130,35 @@ function sameTarget(
  * A URL on an alias needs the grants on that alias (the same qualifier).
  */
 function publicUrlPermissionProblems(url: PolicySubject, subjects: readonly PolicySubject[]): string[] {
-  const fnUrns = deps(url, "functionName");
-  const qualifier = url.props.qualifier;
-  const grants = subjects.filter(
-    (subject) =>
-      subject.type === PERMISSION &&
-      sameTarget(subject, fnUrns, () => url.props.functionName) &&
-      subject.props.qualifier === qualifier &&
-      subject.props.principal === "*",
+  const lambda: InvokedLambda = {
+    functionUrns: deps(url, "functionName"),
+    functionName: () => url.props.functionName,
+    qualifier: url.props.qualifier as string | undefined,
+  };
+  const where = lambda.qualifier === undefined ? "" : `, qualifier ${lambda.qualifier}`;
+  const toEveryone = (permission: PolicySubject) => permission.props.principal === "*";
+  const urlGrant = grantsOn(
+    lambda,
+    subjects,
+    (p) =>
+      toEveryone(p) &&
+      p.props.action === "lambda:InvokeFunctionUrl" &&
+      p.props.functionUrlAuthType === "NONE",
+  );
+  const invokeGrant = grantsOn(
+    lambda,
+    subjects,
+    (p) =>
+      toEveryone(p) && p.props.action === "lambda:InvokeFunction" && p.props.invokedViaFunctionUrl === true,
   );
   const problems: string[] = [];
-  if (
-    !grants.some(
-      (g) => g.props.action === "lambda:InvokeFunctionUrl" && g.props.functionUrlAuthType === "NONE",
-    )
-  )
+  if (urlGrant.grants.length === 0)
     problems.push(
-      'public URL (authorizationType NONE) has no lambda:InvokeFunctionUrl permission for principal "*" with functionUrlAuthType NONE',
+      `public URL (authorizationType NONE${where}) has no lambda:InvokeFunctionUrl permission for principal "*" with functionUrlAuthType NONE${missedOn(urlGrant.elsewhere, lambda)}`,
     );
-  if (
-    !grants.some((g) => g.props.action === "lambda:InvokeFunction" && g.props.invokedViaFunctionUrl === true)
-  )
+  if (invokeGrant.grants.length === 0)
     problems.push(
-      'public URL (authorizationType NONE) has no lambda:InvokeFunction permission for principal "*" with invokedViaFunctionUrl: true (required since October 2025)',
+      `public URL (authorizationType NONE${where}) has no lambda:InvokeFunction permission for principal "*" with invokedViaFunctionUrl: true (required since October 2025)${missedOn(invokeGrant.elsewhere, lambda)}`,
     );
   return problems;
 }
@@ -112,26 +178,51 @@ function targetsLambda(target: PolicySubject, subjects: readonly PolicySubject[]
 }
 
 /**
+ * What a target's ARN invokes. An alias's ARN (`arn: alias.arn`) invokes that alias of the function the
+ * alias names; otherwise the ARN's own suffix says (a function's `arn` has none, `qualifiedArn` a version).
+ */
+function lambdaOfTarget(target: PolicySubject, subjects: readonly PolicySubject[]): InvokedLambda {
+  const arnDeps = deps(target, "arn");
+  const alias = subjects.find((s) => s.type === ALIAS && arnDeps.includes(s.urn));
+  if (alias !== undefined)
+    return {
+      functionUrns: deps(alias, "functionName"),
+      functionName: () => alias.props.functionName,
+      qualifier: String(alias.props.name),
+    };
+  const arn: unknown = target.props.arn;
+  return {
+    functionUrns: arnDeps,
+    functionName: () => arn,
+    qualifier: typeof arn === "string" ? splitFunctionReference(arn).qualifier : undefined,
+  };
+}
+
+/**
  * EventBridge invokes a Lambda target through the function's resource policy, not a role: without a
- * permission for events.amazonaws.com the rule fires and every invocation fails. The permission's
- * sourceArn must be this rule, so no other rule (or account) can invoke the function.
+ * permission for events.amazonaws.com on the very qualifier it invokes, the rule fires and every
+ * invocation fails. The permission's sourceArn must be this rule, so no other rule (or account) can
+ * invoke the function.
  */
 function eventTargetPermissionProblems(target: PolicySubject, subjects: readonly PolicySubject[]): string[] {
-  const fnUrns = deps(target, "arn");
+  const lambda = lambdaOfTarget(target, subjects);
   const ruleUrns = deps(target, "rule");
   // The name only labels messages and links literal fixtures; a rule named at deployment stays unread.
   const ruleName = () => String(target.props.rule);
-  const invokes = subjects.filter(
-    (subject) =>
-      subject.type === PERMISSION &&
-      subject.props.principal === "events.amazonaws.com" &&
-      actionMatches(String(subject.props.action), "lambda:InvokeFunction") &&
-      (overlaps(deps(subject, "function", "qualifier"), fnUrns) ||
-        subject.props.function === target.props.arn),
+  const { grants: invokes, elsewhere } = grantsOn(
+    lambda,
+    subjects,
+    (p) =>
+      p.props.principal === "events.amazonaws.com" &&
+      actionMatches(String(p.props.action), "lambda:InvokeFunction"),
   );
+  const what =
+    lambda.qualifier === undefined
+      ? "a Lambda function that has"
+      : `a Lambda function's qualifier ${lambda.qualifier}, which has`;
   if (invokes.length === 0)
     return [
-      `targets a Lambda function that has no lambda:InvokeFunction permission for principal events.amazonaws.com (rule ${ruleName()})`,
+      `targets ${what} no lambda:InvokeFunction permission for principal events.amazonaws.com (rule ${ruleName()})${missedOn(elsewhere, lambda)}`,
     ];
   const fromThisRule = invokes.some((permission) =>
     ruleUrns.length > 0
@@ -292,7 +383,7 @@ export const awsSemanticsPolicies: readonly OpsdeckPolicy[] = [
     kind: "stack",
     name: "lambda-public-url-permissions",
     description:
-      'Lambda Function URLs with authType NONE grant "*" both lambda:InvokeFunctionUrl and lambda:InvokeFunction (via the URL only), as AWS requires since October 2025.',
+      'Lambda Function URLs with authType NONE grant "*" both lambda:InvokeFunctionUrl and lambda:InvokeFunction (via the URL only) on the URL\'s qualifier, as AWS requires since October 2025.',
     targets: (subjects) =>
       subjects.filter((s) => s.type === FUNCTION_URL && s.props.authorizationType === "NONE"),
     check: publicUrlPermissionProblems,
@@ -328,7 +419,7 @@ export const awsSemanticsPolicies: readonly OpsdeckPolicy[] = [
     kind: "stack",
     name: "eventbridge-lambda-permission",
     description:
-      "EventBridge targets on Lambda have a lambda:InvokeFunction permission for events.amazonaws.com whose sourceArn is the rule.",
+      "EventBridge targets on Lambda have a lambda:InvokeFunction permission for events.amazonaws.com whose sourceArn is the rule, on the version or alias the target invokes.",
     targets: (subjects) => subjects.filter((s) => s.type === EVENT_TARGET && targetsLambda(s, subjects)),
     check: eventTargetPermissionProblems,
   },

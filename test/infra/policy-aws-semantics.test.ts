@@ -177,7 +177,52 @@ describe("fails the dev stack bent into the wrong shape", () => {
 
     expect(messages(run("eventbridge-lambda-permission", subjects))).toEqual([
       expect.stringMatching(
-        /checks-target: targets a Lambda function that has no lambda:InvokeFunction permission/,
+        /checks-target: targets a Lambda function's qualifier live, which has no lambda:InvokeFunction permission for principal events.amazonaws.com \(rule [^)]+\)$/,
+      ),
+    ]);
+  });
+
+  it("a public URL on the live alias whose two grants are on the unqualified function", () => {
+    const subjects = copy();
+    for (const suffix of ["-url-public", "-url-invoke"]) {
+      const permission = only(subjects, "aws:lambda/permission:Permission", suffix);
+      delete permission.props.qualifier;
+      delete permission.propertyDependencies.qualifier;
+    }
+
+    expect(messages(run("lambda-public-url-permissions", subjects))).toEqual([
+      expect.stringMatching(
+        /url: public URL \(authorizationType NONE, qualifier live\) has no lambda:InvokeFunctionUrl permission .*; it is granted on the unqualified function, which does not reach qualifier live$/,
+      ),
+      expect.stringMatching(
+        /url: public URL \(authorizationType NONE, qualifier live\) has no lambda:InvokeFunction permission .*; it is granted on the unqualified function, which does not reach qualifier live$/,
+      ),
+    ]);
+  });
+
+  it("the checks schedule invoking the live alias while EventBridge may invoke only the unqualified function", () => {
+    const subjects = copy();
+    const invoke = only(subjects, "aws:lambda/permission:Permission", "-checks-invoke");
+    delete invoke.props.qualifier;
+    delete invoke.propertyDependencies.qualifier;
+
+    expect(messages(run("eventbridge-lambda-permission", subjects))).toEqual([
+      expect.stringMatching(
+        /checks-target: targets a Lambda function's qualifier live, .*; it is granted on the unqualified function, which does not reach qualifier live$/,
+      ),
+    ]);
+  });
+
+  it("the checks schedule invoking the unqualified function while its permission is on the live alias", () => {
+    const subjects = copy();
+    const fn = only(subjects, "aws:lambda/function:Function");
+    const target = only(subjects, "aws:cloudwatch/eventTarget:EventTarget");
+    target.props.arn = `arn:aws:lambda:eu-west-1:123456789012:function:${fn.name}`;
+    target.propertyDependencies.arn = [fn.urn];
+
+    expect(messages(run("eventbridge-lambda-permission", subjects))).toEqual([
+      expect.stringMatching(
+        /checks-target: targets a Lambda function that has no .*; it is granted on qualifier live, which does not reach the unqualified function$/,
       ),
     ]);
   });
@@ -190,6 +235,47 @@ describe("fails the dev stack bent into the wrong shape", () => {
 
     expect(messages(run("eventbridge-lambda-permission", subjects))).toEqual([
       expect.stringMatching(/is not limited to rule .* \(sourceArn: the rule's ARN\)/),
+    ]);
+  });
+});
+
+describe("with literal references, as a hand-written program or a fixture gives them", () => {
+  const rule = "arn:aws:events:eu-west-1:123456789012:rule/nightly";
+  const literal = (type: string, name: string, props: Record<string, unknown>): PolicySubject => ({
+    urn: `urn:pulumi:t::opsdeck::${type}::${name}`,
+    type,
+    name,
+    props,
+    propertyDependencies: {},
+  });
+  const scheduleOnAlias = (permissionFunction: string, qualifier?: string) => [
+    literal("aws:cloudwatch/eventTarget:EventTarget", "nightly-target", {
+      rule: "nightly",
+      arn: "arn:aws:lambda:eu-west-1:123456789012:function:dash:live",
+    }),
+    literal("aws:lambda/permission:Permission", "nightly-invoke", {
+      function: permissionFunction,
+      ...(qualifier === undefined ? {} : { qualifier }),
+      action: "lambda:InvokeFunction",
+      principal: "events.amazonaws.com",
+      sourceArn: rule,
+    }),
+  ];
+
+  it.each([
+    ["the qualifier field", "dash", "live"],
+    ["a name:alias function", "dash:live", undefined],
+    ["a qualified function ARN", "arn:aws:lambda:eu-west-1:123456789012:function:dash:live", undefined],
+  ] as const)("a schedule on an alias passes with the grant's qualifier in %s", (_how, fn, qualifier) => {
+    expect(run("eventbridge-lambda-permission", scheduleOnAlias(fn, qualifier))).toMatchObject({
+      status: "pass",
+      checked: 1,
+    });
+  });
+
+  it("a schedule on an alias fails with the grant on another alias of the same function", () => {
+    expect(messages(run("eventbridge-lambda-permission", scheduleOnAlias("dash", "candidate")))).toEqual([
+      expect.stringMatching(/it is granted on qualifier candidate, which does not reach qualifier live$/),
     ]);
   });
 });

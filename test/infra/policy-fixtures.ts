@@ -57,6 +57,14 @@ const publicUrl = (fnName: string) =>
     { functionName: fnName, authorizationType: "NONE" },
     { functionName: [urn(FUNCTION, fnName)] },
   );
+/** A public URL on alias `live` of function `fnName`. */
+const publicLiveUrl = (fnName: string) =>
+  subject(
+    "aws:lambda/functionUrl:FunctionUrl",
+    `${fnName}-live-url`,
+    { functionName: fnName, qualifier: "live", authorizationType: "NONE" },
+    { functionName: [urn(FUNCTION, fnName)] },
+  );
 const rolePolicy = (name: string, role: string, statements: unknown[], keyName?: string) =>
   subject(
     ROLE_POLICY,
@@ -78,6 +86,50 @@ const scheduleOf = (ruleName: string, fnName: string) => [
 ];
 
 export const badResources: { policy: string; subjects: PolicySubject[]; expected: RegExp }[] = [
+  {
+    policy: "lambda-public-url-permissions",
+    subjects: [
+      fn("alias-url"),
+      publicLiveUrl("alias-url"),
+      permissionOn("alias-url-public", "alias-url", {
+        action: "lambda:InvokeFunctionUrl",
+        principal: "*",
+        functionUrlAuthType: "NONE",
+      }),
+      permissionOn("alias-url-invoke", "alias-url", {
+        action: "lambda:InvokeFunction",
+        principal: "*",
+        invokedViaFunctionUrl: true,
+      }),
+    ],
+    expected:
+      /\(authorizationType NONE, qualifier live\) has no lambda:InvokeFunctionUrl permission[^\n]*; it is granted on the unqualified function/,
+  },
+  {
+    policy: "eventbridge-lambda-permission",
+    subjects: [
+      subject(EVENT_RULE, "to-alias", { scheduleExpression: "rate(5 minutes)" }),
+      subject(
+        "aws:cloudwatch/eventTarget:EventTarget",
+        "to-alias-target",
+        { rule: "to-alias", arn: "arn:aws:lambda:eu-west-1:123456789012:function:aliased:live" },
+        { rule: [urn(EVENT_RULE, "to-alias")] },
+      ),
+      subject(
+        PERMISSION,
+        "aliased-invoke",
+        {
+          function: "aliased",
+          action: "lambda:InvokeFunction",
+          principal: "events.amazonaws.com",
+          sourceArn: "arn:aws:events:eu-west-1:123456789012:rule/to-alias",
+        },
+        { sourceArn: [urn(EVENT_RULE, "to-alias")] },
+      ),
+    ],
+    expected:
+      /qualifier live, which has no lambda:InvokeFunction permission[^\n]*granted on the unqualified function/,
+  },
   {
     policy: "s3-bucket-public-access-blocked",
     subjects: badBuckets,
