@@ -28,7 +28,7 @@ export function releaseDashboard(
   args: DashboardReleaseArgs,
   parent: pulumi.Resource,
 ): aws.lambda.Alias {
-  const gate = args.smokeTest.enabled ? smokeTestCandidate(name, args, parent) : [];
+  const gate = args.smokeTest.enabled ? [smokeTestCandidate(name, args, parent)] : [];
   return new aws.lambda.Alias(
     `${name}-live`,
     {
@@ -47,7 +47,7 @@ function smokeTestCandidate(
   name: string,
   args: DashboardReleaseArgs,
   parent: pulumi.Resource,
-): pulumi.Resource[] {
+): command.local.Command {
   const candidate = new aws.lambda.Alias(
     `${name}-candidate`,
     {
@@ -72,7 +72,7 @@ function smokeTestCandidate(
     { parent },
   );
   const { smokeTest } = args;
-  const smoke = new command.local.Command(
+  return new command.local.Command(
     `${name}-smoke-test`,
     {
       create: SMOKE_TEST_SCRIPT,
@@ -93,5 +93,4 @@ function smokeTestCandidate(
     // would look broken.
     { parent, dependsOn: [candidate, candidateUrl] },
   );
-  return [smoke];
 }
