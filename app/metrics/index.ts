@@ -1,5 +1,11 @@
 export * from "./config";
 export {
+  DEFAULT_DISK_DEVICE_EXCLUDE,
+  type DiskCounters,
+  DiskstatsFormatError,
+  parseDiskstats,
+} from "./diskstats";
+export {
   type BackupMetricsSource,
   createMetricsRegistry,
   type HostMetricsSource,
