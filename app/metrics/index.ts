@@ -5,6 +5,7 @@ export {
   DiskstatsFormatError,
   parseDiskstats,
 } from "./diskstats";
+export { type LatencyResult, type LatencyTarget, measureLatency, measureTcpConnect } from "./latency";
 export {
   type BackupMetricsSource,
   createMetricsRegistry,
