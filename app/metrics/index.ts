@@ -1,4 +1,5 @@
 export * from "./config";
+export { diskIOStats } from "./disk-io";
 export {
   DEFAULT_DISK_DEVICE_EXCLUDE,
   type DiskCounters,
@@ -13,8 +14,8 @@ export {
   type MetricsSources,
 } from "./prometheus";
 export { MetricsSampler, type SamplerOptions } from "./sampler";
-export { type HostSnapshot, hostSnapshotSchema } from "./snapshot";
-export { type SystemSource, systemSource } from "./source";
+export { type DiskIOStats, type HostSnapshot, hostSnapshotSchema, type LatencyStats } from "./snapshot";
+export { readProcDiskstats, type SystemSource, systemSource } from "./source";
 export {
   evaluateThresholds,
   type Level,
