@@ -116,4 +116,3 @@ export const metricsConfigSchema = z.strictObject({
 });
 
 export type MetricsConfig = z.output<typeof metricsConfigSchema>;
-export type LatencyConfig = MetricsConfig["latency"];
