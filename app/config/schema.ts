@@ -47,6 +47,15 @@ function checkReferences(config: MonitoringConfig, ctx: z.RefinementCtx): void {
   config.checks.forEach((check, c) => {
     unknownNotifiers(check.alerts?.notifiers ?? [], ["checks", c, "alerts", "notifiers"]);
   });
+  const latencyTargets = new Set(config.metrics.latency.targets.map((t) => t.name));
+  for (const name of Object.keys(config.thresholds.latency.targets)) {
+    if (!latencyTargets.has(name))
+      ctx.addIssue({
+        code: "custom",
+        path: ["thresholds", "latency", "targets", name],
+        message: `no metrics.latency target named "${name}"`,
+      });
+  }
   config.maintenance.forEach((window, w) => {
     window.checks.forEach((id, i) => {
       if (!checkIds.has(id))

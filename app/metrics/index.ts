@@ -1,4 +1,12 @@
 export * from "./config";
+export { diskIOStats } from "./disk-io";
+export {
+  DEFAULT_DISK_DEVICE_EXCLUDE,
+  type DiskCounters,
+  DiskstatsFormatError,
+  parseDiskstats,
+} from "./diskstats";
+export { type LatencyResult, type LatencyTarget, measureLatency, measureTcpConnect } from "./latency";
 export {
   type BackupMetricsSource,
   createMetricsRegistry,
@@ -6,8 +14,8 @@ export {
   type MetricsSources,
 } from "./prometheus";
 export { MetricsSampler, type SamplerOptions } from "./sampler";
-export { type HostSnapshot, hostSnapshotSchema } from "./snapshot";
-export { type SystemSource, systemSource } from "./source";
+export { type DiskIOStats, type HostSnapshot, hostSnapshotSchema, type LatencyStats } from "./snapshot";
+export { readProcDiskstats, type SystemSource, systemSource } from "./source";
 export {
   evaluateThresholds,
   type Level,

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Registry } from "prom-client";
 import type { CheckResult } from "../checks/result";
-import type { HostSnapshot } from "./snapshot";
+import type { DiskIOStats, HostSnapshot } from "./snapshot";
 
 export interface HostMetricsSource {
   snapshot: HostSnapshot;
@@ -147,6 +147,51 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
     (set) =>
       eachHost((s) => {
         for (const n of s.network) set({ host: s.host, device: n.device }, n.txBytes);
+      }),
+  );
+  // node_exporter's diskstats collector names; rates and utilisation are PromQL's job here
+  // (`rate(node_disk_io_time_seconds_total[5m])`), the snapshot's own rates are for thresholds.
+  const diskCounters: Array<[string, string, (d: DiskIOStats) => number]> = [
+    ["reads_completed_total", "The total number of reads completed successfully.", (d) => d.readsCompleted],
+    [
+      "writes_completed_total",
+      "The total number of writes completed successfully.",
+      (d) => d.writesCompleted,
+    ],
+    ["read_bytes_total", "The total number of bytes read successfully.", (d) => d.readBytes],
+    ["written_bytes_total", "The total number of bytes written successfully.", (d) => d.writtenBytes],
+    ["io_time_seconds_total", "Total seconds spent doing I/Os.", (d) => d.ioTimeSeconds],
+    ["read_time_seconds_total", "The total number of seconds spent by all reads.", (d) => d.readTimeSeconds],
+    [
+      "write_time_seconds_total",
+      "The total number of seconds spent by all writes.",
+      (d) => d.writeTimeSeconds,
+    ],
+  ];
+  for (const [suffix, help, pick] of diskCounters) {
+    counter(`node_disk_${suffix}`, help, ["host", "device"], (set) =>
+      eachHost((s) => {
+        for (const d of s.diskIO ?? []) set({ host: s.host, device: d.device }, pick(d));
+      }),
+    );
+  }
+  gauge(
+    "opsdeck_tcp_connect_seconds",
+    "TCP connect time from the host to the latency target in its last sample; absent when it failed.",
+    ["host", "target"],
+    (set) =>
+      eachHost((s) => {
+        for (const l of s.latency ?? [])
+          if (l.connectSeconds !== null) set({ host: s.host, target: l.target }, l.connectSeconds);
+      }),
+  );
+  gauge(
+    "opsdeck_tcp_connect_success",
+    "1 when the host's last TCP connect to the latency target succeeded, 0 when it failed.",
+    ["host", "target"],
+    (set) =>
+      eachHost((s) => {
+        for (const l of s.latency ?? []) set({ host: s.host, target: l.target }, l.up ? 1 : 0);
       }),
   );
   gauge("node_boot_time_seconds", "Node boot time, in unixtime.", ["host"], (set) =>

@@ -1,5 +1,8 @@
 import type { Logger } from "../lib/logger";
 import { silentLogger } from "../lib/logger";
+import { diskIOStats } from "./disk-io";
+import { DEFAULT_DISK_DEVICE_EXCLUDE, type DiskCounters, parseDiskstats } from "./diskstats";
+import { type LatencyTarget, measureLatency } from "./latency";
 import type { HostSnapshot } from "./snapshot";
 import { type SystemSource, systemSource } from "./source";
 
@@ -8,6 +11,10 @@ export interface SamplerOptions {
   /** Processes listed by CPU; 0 skips the process table. */
   topProcesses?: number;
   ignoreMounts?: readonly string[];
+  /** Regex source of block devices to leave out of disk I/O (node_exporter's default). */
+  diskDevicesExclude?: string;
+  /** Peers whose TCP connect time each sample measures; none means no `latency` in the snapshot. */
+  latency?: { targets: readonly LatencyTarget[]; timeoutMs: number };
   source?: SystemSource;
   now?: () => Date;
   logger?: Logger;
@@ -27,9 +34,13 @@ export class MetricsSampler {
   private readonly source: SystemSource;
   private readonly now: () => Date;
   private readonly logger: Logger;
+  private readonly diskExclude: RegExp;
+  /** The last disk I/O problem logged, so a persistent one is logged once, not every sample. */
+  private diskProblem: string | undefined;
 
   constructor(private readonly options: SamplerOptions) {
     this.source = options.source ?? systemSource;
+    this.diskExclude = new RegExp(options.diskDevicesExclude ?? DEFAULT_DISK_DEVICE_EXCLUDE);
     this.now = options.now ?? (() => new Date());
     this.logger = options.logger ?? silentLogger;
   }
@@ -56,12 +67,17 @@ export class MetricsSampler {
   private async sample(): Promise<HostSnapshot> {
     const started = performance.now();
     const top = this.options.topProcesses ?? 5;
-    const [load, mem, fs, net, procs] = await Promise.all([
+    const latencyTargets = this.options.latency?.targets ?? [];
+    const [load, mem, fs, net, procs, disks, latency] = await Promise.all([
       this.source.currentLoad(),
       this.source.mem(),
       this.source.fsSize(),
       this.source.networkStats(),
       top > 0 ? this.source.processes() : Promise.resolve({ list: [] }),
+      this.diskCounters(),
+      latencyTargets.length > 0
+        ? measureLatency(latencyTargets, { timeoutMs: this.options.latency?.timeoutMs ?? 2000 })
+        : undefined,
     ]);
     const takenAt = this.now();
     const previous = this.current;
@@ -129,9 +145,31 @@ export class MetricsSampler {
         .sort((a, b) => b.cpu - a.cpu)
         .slice(0, top)
         .map((p) => ({ pid: p.pid, name: p.name, cpuPercent: round1(p.cpu), memPercent: round1(p.mem) })),
+      ...(disks ? { diskIO: diskIOStats(disks, previous?.diskIO, elapsed) } : {}),
+      ...(latency ? { latency } : {}),
     };
     this.current = snapshot;
     this.logger.debug({ ms: Math.round(performance.now() - started) }, "metrics sampled");
     return snapshot;
+  }
+
+  /**
+   * This sample's block device counters, or undefined where there are none. An unreadable or
+   * unexpected /proc/diskstats leaves disk I/O out of the snapshot (logged once) instead of
+   * failing the whole sample: CPU, memory and the heartbeat still matter.
+   */
+  private async diskCounters(): Promise<DiskCounters[] | undefined> {
+    try {
+      const text = await this.source.diskstats?.();
+      const counters = text === undefined ? undefined : parseDiskstats(text, { exclude: this.diskExclude });
+      this.diskProblem = undefined;
+      return counters;
+    } catch (error) {
+      const message = (error as Error).message;
+      if (message !== this.diskProblem)
+        this.logger.warn({ error: message }, "disk I/O left out of the snapshot");
+      this.diskProblem = message;
+      return undefined;
+    }
   }
 }

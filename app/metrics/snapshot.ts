@@ -59,6 +59,44 @@ export const hostSnapshotSchema = z.object({
   processes: z.array(
     z.object({ pid: z.number(), name: z.string(), cpuPercent: z.number(), memPercent: z.number() }),
   ),
+  /**
+   * Block devices from /proc/diskstats (cumulative counters, node_exporter units, plus rates since
+   * the previous sample). Absent where there is no /proc/diskstats (not Linux) and in heartbeats
+   * from agents older than this field.
+   */
+  diskIO: z
+    .array(
+      z.object({
+        device: z.string(),
+        readsCompleted: z.number(),
+        writesCompleted: z.number(),
+        readBytes: z.number(),
+        writtenBytes: z.number(),
+        readTimeSeconds: z.number(),
+        writeTimeSeconds: z.number(),
+        ioTimeSeconds: z.number(),
+        /** null on the first sample or after a counter reset, like the network rates. */
+        readBytesPerSecond: z.number().nullable(),
+        writeBytesPerSecond: z.number().nullable(),
+        /** Share of the interval the device had I/O in flight, 0–100. */
+        ioUtilizationPercent: z.number().nullable(),
+      }),
+    )
+    .optional(),
+  /** TCP connect time to each `metrics.latency` target; absent when none is configured. */
+  latency: z
+    .array(
+      z.object({
+        target: z.string(),
+        address: z.string(),
+        up: z.boolean(),
+        connectSeconds: z.number().nullable(),
+        error: z.string().optional(),
+      }),
+    )
+    .optional(),
 });
 
 export type HostSnapshot = z.output<typeof hostSnapshotSchema>;
+export type DiskIOStats = NonNullable<HostSnapshot["diskIO"]>[number];
+export type LatencyStats = NonNullable<HostSnapshot["latency"]>[number];

@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import * as os from "node:os";
 import si from "systeminformation";
 
@@ -23,6 +24,23 @@ export interface SystemSource {
   loadavg(): number[];
   uptimeSeconds(): number;
   cpuTimes(): Array<{ user: number; nice: number; sys: number; idle: number; irq: number }>;
+  /** The text of /proc/diskstats; undefined (or no method) where there is none, so disk I/O is absent. */
+  diskstats?(): Promise<string | undefined>;
+}
+
+/**
+ * Reads /proc/diskstats directly: systeminformation's `disksIO()` and `fsStats()` only give totals
+ * across every device, and node_exporter's per-device series need each device's own counters.
+ */
+export async function readProcDiskstats(file = "/proc/diskstats"): Promise<string | undefined> {
+  if (process.platform !== "linux") return undefined;
+  try {
+    return await readFile(file, "utf8");
+  } catch (error) {
+    // A container or sandbox without /proc: no disk I/O, rather than zeros that look like idle disks.
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
 }
 
 export const systemSource: SystemSource = {
@@ -35,4 +53,5 @@ export const systemSource: SystemSource = {
   loadavg: () => os.loadavg(),
   uptimeSeconds: () => os.uptime(),
   cpuTimes: () => os.cpus().map((c) => c.times),
+  diskstats: () => readProcDiskstats(),
 };

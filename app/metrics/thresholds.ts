@@ -21,15 +21,20 @@ export function levelWithHysteresis(
 }
 
 export interface ThresholdReading {
-  /** `cpu`, `memory`, `swap`, `load`, `disk:/var`. */
+  /** `cpu`, `memory`, `swap`, `load`, `disk:/var`, `diskio:nvme0n1:util`, `diskio:nvme0n1:throughput`, `latency:db01`. */
   key: string;
-  /** "CPU", "disk /var". */
+  /** "CPU", "disk /var", "disk I/O nvme0n1", "latency to db01". */
   name: string;
-  value: number;
-  unit: "%" | "load per core";
+  /** null when there was nothing to measure: the connect failed (see `error`). */
+  value: number | null;
+  unit: "%" | "load per core" | "MB/s" | "ms";
   levels: ThresholdLevels;
   level: Level;
+  /** Why the measurement failed (`10.0.1.5:5432: ECONNREFUSED`); such a reading is critical. */
+  error?: string;
 }
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
 
 /** Every threshold reading of a snapshot, given each key's previous level (pure). */
 export function evaluateThresholds(
@@ -45,7 +50,12 @@ export function evaluateThresholds(
     levels: ThresholdLevels,
     unit: ThresholdReading["unit"],
   ) => {
-    const hysteresis = unit === "%" ? thresholds.hysteresis : thresholds.loadHysteresis;
+    const hysteresis = {
+      "%": thresholds.hysteresis,
+      "load per core": thresholds.loadHysteresis,
+      "MB/s": thresholds.diskIO.throughputHysteresisMBps,
+      ms: thresholds.latency.hysteresisMs,
+    }[unit];
     out.push({
       key,
       name,
@@ -70,6 +80,35 @@ export function evaluateThresholds(
       thresholds.mounts[fs.mount] ?? thresholds.disk,
       "%",
     );
+  }
+  for (const d of snapshot.diskIO ?? []) {
+    const override = thresholds.diskIO.devices[d.device];
+    if (d.ioUtilizationPercent !== null) {
+      const levels = override?.utilization ?? thresholds.diskIO.utilization;
+      add(`diskio:${d.device}:util`, `disk I/O ${d.device}`, d.ioUtilizationPercent, levels, "%");
+    }
+    const throughput = override?.throughputMBps ?? thresholds.diskIO.throughputMBps;
+    if (throughput && d.readBytesPerSecond !== null && d.writeBytesPerSecond !== null) {
+      const mbps = round1((d.readBytesPerSecond + d.writeBytesPerSecond) / 1e6);
+      add(`diskio:${d.device}:throughput`, `disk throughput ${d.device}`, mbps, throughput, "MB/s");
+    }
+  }
+  for (const l of snapshot.latency ?? []) {
+    const key = `latency:${l.target}`;
+    const name = `latency to ${l.target}`;
+    const levels = thresholds.latency.targets[l.target] ?? thresholds.latency.connectMs;
+    if (l.up && l.connectSeconds !== null) add(key, name, round1(l.connectSeconds * 1000), levels, "ms");
+    // An unreachable peer is worse than any slow one: critical, whatever the levels say.
+    else
+      out.push({
+        key,
+        name,
+        value: null,
+        unit: "ms",
+        levels,
+        level: "critical",
+        error: `${l.address}: ${l.error ?? "connect failed"}`,
+      });
   }
   return out;
 }

@@ -39,6 +39,8 @@ export function createAgent(config: MonitoringConfig, store: Store, options: Age
     host,
     topProcesses: config.metrics.topProcesses,
     ignoreMounts: config.metrics.ignoreMounts,
+    diskDevicesExclude: config.metrics.diskDevicesExclude,
+    latency: config.metrics.latency,
     ...(options.source ? { source: options.source } : {}),
     now,
     logger,
@@ -97,6 +99,8 @@ export async function takeMetricsSnapshot(
     host: resolveHostName(config.hosts, options.env),
     topProcesses: config.metrics.topProcesses,
     ignoreMounts: config.metrics.ignoreMounts,
+    diskDevicesExclude: config.metrics.diskDevicesExclude,
+    latency: config.metrics.latency,
     ...(options.source ? { source: options.source } : {}),
     ...(options.now ? { now: options.now } : {}),
   });

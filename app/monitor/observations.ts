@@ -62,7 +62,19 @@ export function heartbeatObservations(
   });
 }
 
-/** A metric past its warning or critical line alerts with that severity. */
+/** How alerts write a reading's unit after a value ("91.5%", "250 MB/s") and after a line. */
+const UNITS: Record<ThresholdReading["unit"], { value: string; line: string }> = {
+  "%": { value: "%", line: "%" },
+  // "2.1 per core (warning ≥ 1.5, …)": the lines read as the same unit without repeating it.
+  "load per core": { value: " per core", line: "" },
+  "MB/s": { value: " MB/s", line: " MB/s" },
+  ms: { value: " ms", line: " ms" },
+};
+
+/**
+ * A metric past its warning or critical line alerts with that severity; a measurement that failed
+ * (a latency target that refused or timed out) is critical, with the reason as its message.
+ */
 export function thresholdObservations(
   config: MonitoringConfig,
   host: string,
@@ -71,14 +83,19 @@ export function thresholdObservations(
 ): Observation[] {
   const window = activeWindow(config.maintenance, { host }, now);
   return readings.map((r) => {
-    const value = r.unit === "%" ? `${r.value}%` : `${r.value} per core`;
+    const unit = UNITS[r.unit];
+    const lines = `warning ≥ ${r.levels.warning}${unit.line}, critical ≥ ${r.levels.critical}${unit.line}`;
+    const failed = r.value === null;
+    const value = `${r.value}${unit.value}`;
     return {
       subject: `host:${host}:${r.key}`,
       name: `${host} ${r.name}`,
       ok: r.level === "ok",
       severity: r.level === "critical" ? "critical" : "warning",
-      title: `${host} ${r.name} at ${value}`,
-      message: `${r.name} at ${value} (warning ≥ ${r.levels.warning}, critical ≥ ${r.levels.critical})`,
+      title: failed ? `${host} ${r.name}: no connection` : `${host} ${r.name} at ${value}`,
+      message: failed
+        ? `${r.name}: ${r.error ?? "measurement failed"} (${lines})`
+        : `${r.name} at ${value} (${lines})`,
       rules: config.alerts,
       ...(window ? { maintenance: window.id } : {}),
     };

@@ -9,7 +9,9 @@ import { formatBytes, parseCount } from "../units";
 export function registerMetrics(program: Command, ctx: CliContext): void {
   program
     .command("metrics")
-    .description("take a snapshot of this machine's metrics (CPU, memory, disks, network, processes)")
+    .description(
+      "take a snapshot of this machine's metrics (CPU, memory, disks, disk I/O, network, latency, processes)",
+    )
     .option("--json", "print the snapshot as JSON")
     .option("--settle <ms>", "time between the two samples CPU usage is measured over", "500")
     .action(async (options: { json?: boolean; settle: string }) => {
@@ -71,6 +73,41 @@ export function metricsTables(s: HostSnapshot): string {
       [1, 2, 3, 4],
     ),
   ];
+  if (s.diskIO && s.diskIO.length > 0) {
+    const rate = (n: number | null) => (n === null ? "-" : `${formatBytes(n)}/s`);
+    sections.push(
+      "",
+      "DISK I/O",
+      renderTable(
+        ["device", "read", "written", "read/s", "write/s", "busy"],
+        s.diskIO.map((d) => [
+          d.device,
+          formatBytes(d.readBytes),
+          formatBytes(d.writtenBytes),
+          rate(d.readBytesPerSecond),
+          rate(d.writeBytesPerSecond),
+          d.ioUtilizationPercent === null ? "-" : pct(d.ioUtilizationPercent),
+        ]),
+        [1, 2, 3, 4, 5],
+      ),
+    );
+  }
+  if (s.latency && s.latency.length > 0) {
+    sections.push(
+      "",
+      "LATENCY (TCP connect)",
+      renderTable(
+        ["target", "address", "connect", "status"],
+        s.latency.map((l) => [
+          l.target,
+          l.address,
+          l.connectSeconds === null ? "-" : `${(l.connectSeconds * 1000).toFixed(1)} ms`,
+          l.up ? "up" : `down (${l.error ?? "failed"})`,
+        ]),
+        [2],
+      ),
+    );
+  }
   if (s.processes.length > 0) {
     sections.push(
       "",

@@ -23,6 +23,42 @@ describe("host heartbeats", () => {
     expect(stored.snapshot.memory.availableBytes).toBe(1_000_000_000);
   });
 
+  it("reads heartbeats from agents with and without disk I/O and latency in their snapshot", async () => {
+    const store = new LocalStore(await tempDir());
+    // The fixture is the older shape: no diskIO, no latency.
+    await writeHeartbeat(store, snapshot, { now: t0, intervalMs: 30_000 });
+    const newer = {
+      ...snapshot,
+      host: "db01",
+      diskIO: [
+        {
+          device: "vda",
+          readsCompleted: 1,
+          writesCompleted: 2,
+          readBytes: 512,
+          writtenBytes: 1024,
+          readTimeSeconds: 0.001,
+          writeTimeSeconds: 0.002,
+          ioTimeSeconds: 0.003,
+          readBytesPerSecond: null,
+          writeBytesPerSecond: null,
+          ioUtilizationPercent: null,
+        },
+      ],
+      latency: [{ target: "web01", address: "10.0.1.4:443", up: true, connectSeconds: 0.0004 }],
+    };
+    await writeHeartbeat(store, newer, { now: t0, intervalMs: 30_000 });
+
+    const hosts = await readHosts(store, { now: t0, staleAfterMs: 180_000 });
+
+    expect(hosts.map((h) => [h.host, h.status])).toEqual([
+      ["db01", "up"],
+      ["web01", "up"],
+    ]);
+    expect(hosts[0]?.snapshot).toEqual(newer);
+    expect(hosts[1]?.snapshot).not.toHaveProperty("diskIO");
+  });
+
   it("counts a host whose heartbeat is older than the allowed age as down", async () => {
     const store = new LocalStore(await tempDir());
     await writeHeartbeat(store, snapshot, { now: t0, intervalMs: 30_000 });

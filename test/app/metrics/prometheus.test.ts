@@ -45,6 +45,63 @@ describe("prometheus exposition", () => {
     expect(text).toContain('opsdeck_host_up{host="web01"} 1');
   });
 
+  it("exposes disk I/O under node_exporter's diskstats names and TCP connect latency per target", async () => {
+    const withIO = hostSnapshotSchema.parse({
+      ...snapshot,
+      diskIO: [
+        {
+          device: "nvme0n1",
+          readsCompleted: 187456,
+          writesCompleted: 532110,
+          readBytes: 5_056_789_504,
+          writtenBytes: 12_009_871_360,
+          readTimeSeconds: 45.21,
+          writeTimeSeconds: 612.345,
+          ioTimeSeconds: 298.765,
+          readBytesPerSecond: 1000,
+          writeBytesPerSecond: 2000,
+          ioUtilizationPercent: 12.5,
+        },
+      ],
+      latency: [
+        { target: "db01", address: "10.0.1.5:5432", up: true, connectSeconds: 0.000412 },
+        {
+          target: "cache01",
+          address: "10.0.1.6:6379",
+          up: false,
+          connectSeconds: null,
+          error: "ECONNREFUSED",
+        },
+      ],
+    });
+    const registry = createMetricsRegistry({ hosts: () => [{ snapshot: withIO }], now: () => now });
+
+    const text = await registry.metrics();
+
+    const series = (name: string, value: number) => `${name}{host="web01",device="nvme0n1"} ${value}`;
+    expect(text).toContain("# TYPE node_disk_read_bytes_total counter");
+    expect(text).toContain(series("node_disk_reads_completed_total", 187456));
+    expect(text).toContain(series("node_disk_writes_completed_total", 532110));
+    expect(text).toContain(series("node_disk_read_bytes_total", 5_056_789_504));
+    expect(text).toContain(series("node_disk_written_bytes_total", 12_009_871_360));
+    expect(text).toContain(series("node_disk_io_time_seconds_total", 298.765));
+    expect(text).toContain(series("node_disk_read_time_seconds_total", 45.21));
+    expect(text).toContain(series("node_disk_write_time_seconds_total", 612.345));
+    expect(text).toContain('opsdeck_tcp_connect_seconds{host="web01",target="db01"} 0.000412');
+    expect(text).not.toContain('opsdeck_tcp_connect_seconds{host="web01",target="cache01"}');
+    expect(text).toContain('opsdeck_tcp_connect_success{host="web01",target="db01"} 1');
+    expect(text).toContain('opsdeck_tcp_connect_success{host="web01",target="cache01"} 0');
+  });
+
+  it("has no disk I/O or latency series for a snapshot without them (an older agent, not Linux)", async () => {
+    const registry = createMetricsRegistry({ hosts: () => [{ snapshot }], now: () => now });
+
+    const text = await registry.metrics();
+
+    expect(text).not.toMatch(/^node_disk_\w+\{/m);
+    expect(text).not.toMatch(/^opsdeck_tcp_connect_\w+\{/m);
+  });
+
   it("exposes check results as opsdeck_* metrics", async () => {
     const registry = createMetricsRegistry({ checks: () => [web], now: () => now });
 

@@ -1,5 +1,13 @@
-import { describe, expect, it } from "vitest";
-import { hostSnapshotSchema, MetricsSampler, type SystemSource, systemSource } from "../../../app/metrics";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  hostSnapshotSchema,
+  MetricsSampler,
+  readProcDiskstats,
+  type SystemSource,
+  systemSource,
+} from "../../../app/metrics";
+import { captureLogger } from "../../support/capture-log";
+import { closedPort, type LoopbackServer, startTcpServer } from "../../support/loopback";
 
 /** A scripted source: counters grow by 1000 bytes per call; `currentLoad` can be held open. */
 function scriptedSource(): SystemSource & { loadCalls: number; release: () => void } {
@@ -65,6 +73,15 @@ describe("metrics sampler", () => {
     expect(snapshot.filesystems.length).toBeGreaterThan(0);
     expect(snapshot.network.map((n) => n.device)).toContain("lo");
     expect(snapshot.processes.length).toBeLessThanOrEqual(3);
+    if ((await readProcDiskstats()) !== undefined) {
+      expect(snapshot.diskIO?.length).toBeGreaterThan(0);
+      expect(snapshot.diskIO?.map((d) => d.device)).not.toContainEqual(
+        expect.stringMatching(/^(loop|z?ram)\d/),
+      );
+      expect(snapshot.diskIO?.every((d) => d.ioUtilizationPercent !== null)).toBe(true);
+    } else {
+      expect(snapshot.diskIO).toBeUndefined();
+    }
   });
 
   it("never runs two refreshes at once: concurrent callers share the running one", async () => {
@@ -117,5 +134,128 @@ describe("metrics sampler", () => {
     expect(snapshot.filesystems.map((f) => [f.mount, f.usedPercent])).toEqual([["/", 66.7]]);
     expect(snapshot.memory).toMatchObject({ usedBytes: 750, usedPercent: 75 });
     expect(snapshot.cpu.seconds).toEqual([{ user: 1, nice: 0, system: 0.5, idle: 9, irq: 0 }]);
+  });
+});
+
+/** A fixed machine whose one disk, vda, reads 2048 sectors (1 MiB) and is busy 2.5 s more per call. */
+function diskSource(): SystemSource {
+  const base = { ...scriptedSource() };
+  let calls = 0;
+  return {
+    ...base,
+    currentLoad: async () => ({ currentLoad: 10, cpus: [{ load: 10 }] }),
+    diskstats: async () => {
+      calls++;
+      const sectors = 2048 * calls;
+      const ioMs = 2500 * calls;
+      return [
+        "   7       0 loop0 58 0 2186 21 0 0 0 0 0 40 21 0 0 0 0 0 0",
+        ` 254       0 vda ${calls * 10} 0 ${sectors} 30 ${calls * 4} 0 ${sectors / 2} 40 0 ${ioMs} 70 0 0 0 0 0 0`,
+        ` 254       1 vda1 ${calls * 10} 0 ${sectors} 30 ${calls * 4} 0 ${sectors / 2} 40 0 ${ioMs} 70 0 0 0 0 0 0`,
+      ].join("\n");
+    },
+  };
+}
+
+describe("metrics sampler: disk I/O and latency", () => {
+  const servers: LoopbackServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+
+  it("adds each disk's counters and, from the second sample, its throughput and utilisation", async () => {
+    let now = new Date("2026-11-20T10:00:00Z");
+    const sampler = new MetricsSampler({ host: "web01", source: diskSource(), now: () => now });
+
+    const first = await sampler.refresh();
+    now = new Date("2026-11-20T10:00:05Z");
+    const second = await sampler.refresh();
+
+    expect(first.diskIO).toEqual([
+      {
+        device: "vda",
+        readsCompleted: 10,
+        writesCompleted: 4,
+        readBytes: 1_048_576,
+        writtenBytes: 524_288,
+        readTimeSeconds: 0.03,
+        writeTimeSeconds: 0.04,
+        ioTimeSeconds: 2.5,
+        readBytesPerSecond: null,
+        writeBytesPerSecond: null,
+        ioUtilizationPercent: null,
+      },
+    ]);
+    expect(second.diskIO?.[0]).toMatchObject({
+      readBytesPerSecond: 209_715.2,
+      writeBytesPerSecond: 104_857.6,
+      ioUtilizationPercent: 50,
+    });
+    expect(hostSnapshotSchema.parse(second)).toEqual(second);
+  });
+
+  it("applies the configured device exclude instead of the default", async () => {
+    const sampler = new MetricsSampler({ host: "web01", source: diskSource(), diskDevicesExclude: "^vda$" });
+
+    const snapshot = await sampler.refresh();
+
+    expect(snapshot.diskIO?.map((d) => d.device)).toEqual(["loop0", "vda1"]);
+  });
+
+  it("leaves disk I/O and latency out (not zero) where there is no /proc/diskstats and no target", async () => {
+    const source = scriptedSource();
+    const sampler = new MetricsSampler({
+      host: "web01",
+      source: { ...source, diskstats: async () => undefined },
+    });
+    const pending = sampler.refresh();
+    source.release();
+
+    const snapshot = await pending;
+
+    expect(snapshot).not.toHaveProperty("diskIO");
+    expect(snapshot).not.toHaveProperty("latency");
+  });
+
+  it("still samples everything else when /proc/diskstats is not in the kernel's format, and logs it once", async () => {
+    const log = captureLogger();
+    const source = { ...diskSource(), diskstats: async () => " 254 0 vda 1 2 3\n" };
+    const sampler = new MetricsSampler({ host: "web01", source, logger: log.logger });
+
+    const first = await sampler.refresh();
+    await sampler.refresh();
+
+    expect(first.diskIO).toBeUndefined();
+    expect(first.memory.totalBytes).toBe(1000);
+    const warnings = log.lines().filter((l) => l.includes("disk I/O left out"));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain("/proc/diskstats line 1: expected at least 14 fields, found 6");
+  });
+
+  it("measures the TCP connect time to each latency target, a refused one as down", async () => {
+    const peer = await startTcpServer();
+    servers.push(peer);
+    const port = await closedPort();
+    const sampler = new MetricsSampler({
+      host: "web01",
+      source: diskSource(),
+      latency: {
+        timeoutMs: 2000,
+        targets: [
+          { name: "db01", host: "127.0.0.1", port: peer.port },
+          { name: "cache01", host: "127.0.0.1", port },
+        ],
+      },
+    });
+
+    const snapshot = await sampler.refresh();
+
+    expect(snapshot.latency?.map((l) => [l.target, l.up, l.error])).toEqual([
+      ["db01", true, undefined],
+      ["cache01", false, "ECONNREFUSED"],
+    ]);
+    expect(snapshot.latency?.[0]?.connectSeconds).toBeGreaterThan(0);
+    expect(snapshot.latency?.[1]?.connectSeconds).toBeNull();
+    expect(hostSnapshotSchema.parse(snapshot)).toEqual(snapshot);
   });
 });

@@ -69,3 +69,101 @@ describe("threshold levels with hysteresis", () => {
     expect(levelsSeen).toEqual(["warning", "warning", "warning", "ok"]);
   });
 });
+
+describe("disk I/O and latency thresholds", () => {
+  const device = (name: string, util: number | null, readMBps: number | null, writeMBps: number | null) => ({
+    device: name,
+    readsCompleted: 0,
+    writesCompleted: 0,
+    readBytes: 0,
+    writtenBytes: 0,
+    readTimeSeconds: 0,
+    writeTimeSeconds: 0,
+    ioTimeSeconds: 0,
+    readBytesPerSecond: readMBps === null ? null : readMBps * 1e6,
+    writeBytesPerSecond: writeMBps === null ? null : writeMBps * 1e6,
+    ioUtilizationPercent: util,
+  });
+  const peer = (target: string, ms: number | null, error?: string) => ({
+    target,
+    address: `10.0.1.5:5432`,
+    up: ms !== null,
+    connectSeconds: ms === null ? null : ms / 1000,
+    ...(error ? { error } : {}),
+  });
+  const extraReadings = (extra: Partial<typeof snapshot>, config: unknown = {}, previous = {}) =>
+    evaluateThresholds({ ...snapshot, ...extra }, thresholdsSchema.parse(config), previous).filter(
+      (r) => r.key.startsWith("diskio:") || r.key.startsWith("latency:"),
+    );
+
+  it("reads each device's I/O utilisation against its override or the default 85/95 %", () => {
+    const readings = extraReadings(
+      { diskIO: [device("vda", 90, 1, 1), device("nvme0n1", 90, 1, 1), device("sr0", null, null, null)] },
+      { diskIO: { devices: { nvme0n1: { utilization: { warning: 95, critical: 99 } } } } },
+    );
+
+    expect(readings.map((r) => [r.key, r.name, r.value, r.unit, r.level])).toEqual([
+      ["diskio:vda:util", "disk I/O vda", 90, "%", "warning"],
+      ["diskio:nvme0n1:util", "disk I/O nvme0n1", 90, "%", "ok"],
+    ]);
+  });
+
+  it("reads throughput (read + write MB/s) only where levels are configured", () => {
+    const diskIO = [device("vda", 10, 150, 100), device("vdb", 10, 1, 2)];
+
+    const off = extraReadings({ diskIO });
+    const on = extraReadings(
+      { diskIO },
+      {
+        diskIO: {
+          throughputMBps: { warning: 200, critical: 400 },
+          devices: { vdb: { throughputMBps: { warning: 1, critical: 2 } } },
+        },
+      },
+    );
+
+    expect(off.map((r) => r.key)).toEqual(["diskio:vda:util", "diskio:vdb:util"]);
+    expect(on.filter((r) => r.unit === "MB/s").map((r) => [r.key, r.value, r.level])).toEqual([
+      ["diskio:vda:throughput", 250, "warning"],
+      ["diskio:vdb:throughput", 3, "critical"],
+    ]);
+  });
+
+  it.each<[string, number | null, Level]>([
+    ["a fast connect is ok", 2.4, "ok"],
+    ["a slow one is a warning", 150, "warning"],
+    ["a very slow one is critical", 600, "critical"],
+    ["a failed one is critical whatever the levels", null, "critical"],
+  ])("latency: %s", (_case, ms, level) => {
+    const [reading] = extraReadings({ latency: [peer("db01", ms, "ECONNREFUSED")] });
+
+    expect(reading).toMatchObject({
+      key: "latency:db01",
+      name: "latency to db01",
+      unit: "ms",
+      value: ms,
+      level,
+    });
+  });
+
+  it("says why a latency measurement failed and uses per-target levels", () => {
+    const readings = extraReadings(
+      { latency: [peer("db01", null, "timed out after 2000 ms"), peer("web02", 8)] },
+      { latency: { targets: { web02: { warning: 5, critical: 50 } } } },
+    );
+
+    expect(readings[0]?.error).toBe("10.0.1.5:5432: timed out after 2000 ms");
+    expect(readings[1]).toMatchObject({ value: 8, levels: { warning: 5, critical: 50 }, level: "warning" });
+  });
+
+  it("clears a latency warning only once it is hysteresisMs below the line", () => {
+    const tracker = new ThresholdTracker(thresholdsSchema.parse({ latency: { hysteresisMs: 20 } }));
+    const at = (ms: number | null) => ({ ...snapshot, latency: [peer("db01", ms, "ECONNREFUSED")] });
+
+    const seen = [120, 90, null, 470, 85, 79].map(
+      (ms) => tracker.evaluate(at(ms)).find((r) => r.key === "latency:db01")?.level,
+    );
+
+    expect(seen).toEqual(["warning", "warning", "critical", "warning", "warning", "ok"]);
+  });
+});

@@ -4,6 +4,7 @@ import { parseAppConfig } from "../../../app/config";
 import { readHosts } from "../../../app/hosts";
 import { createAgent, startMonitor, takeMetricsSnapshot } from "../../../app/monitor";
 import { LocalStore } from "../../../app/storage";
+import { closedPort } from "../../support/loopback";
 import { useTempDirs } from "../../support/temp-dir";
 import { fixedSource, startReceiver, startService } from "./support";
 
@@ -77,6 +78,56 @@ describe("agent", () => {
         severity: "critical",
         title: "web01 disk / at 95%",
         source: "agent:web01",
+      },
+    ]);
+  });
+
+  it("alerts on a busy disk and an unreachable fleet peer like on any other threshold", async () => {
+    const store = new LocalStore(await tempDir());
+    const port = await closedPort();
+    let now = t0;
+    let busyMs = 0;
+    const source = {
+      ...fixedSource(10),
+      // vda busy 4.9 s of every 5 s: 98 % utilisation.
+      diskstats: async () => {
+        busyMs += 4900;
+        return ` 254 0 vda 10 0 2048 30 4 0 1024 40 0 ${busyMs} 70 0 0 0 0 0 0\n`;
+      },
+    };
+    const cfg = config({ metrics: { latency: { targets: [{ name: "db01", host: "127.0.0.1", port }] } } });
+    const agent = createAgent(cfg, store, { source, now: () => now });
+    const before = receiver.events().length;
+
+    await runTask(agent, "metrics");
+    now = new Date(t0.getTime() + 5_000);
+    await runTask(agent, "metrics");
+    await runTask(agent, "heartbeat");
+
+    expect(receiver.events().slice(before)).toMatchObject([
+      {
+        kind: "opened",
+        subject: "host:web01:diskio:vda:util",
+        severity: "critical",
+        title: "web01 disk I/O vda at 98%",
+        message: "disk I/O vda at 98% (warning ≥ 85%, critical ≥ 95%)",
+      },
+      {
+        kind: "opened",
+        subject: "host:web01:latency:db01",
+        severity: "critical",
+        title: "web01 latency to db01: no connection",
+        message: `latency to db01: 127.0.0.1:${port}: ECONNREFUSED (warning ≥ 100 ms, critical ≥ 500 ms)`,
+      },
+    ]);
+    const [host] = await readHosts(store, { now, staleAfterMs: 60_000 });
+    expect(host?.snapshot?.latency).toEqual([
+      {
+        target: "db01",
+        address: `127.0.0.1:${port}`,
+        up: false,
+        connectSeconds: null,
+        error: "ECONNREFUSED",
       },
     ]);
   });
