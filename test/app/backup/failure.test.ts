@@ -5,10 +5,12 @@ import { setTimeout as delay } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import {
   BackupError,
+  BackupNotFoundError,
   createBackup,
   listBackups,
   pruneBackups,
   readBackupStates,
+  restoreBackup,
   verifyBackup,
 } from "../../../app/backup";
 import { type LocalStore, type PutOptions, S3Store, type Store } from "../../../app/storage";
@@ -172,6 +174,42 @@ describe.each(backends)("a failing backup with %s", (_name, makeStore) => {
       expect(await whatAKilledRunLeaves(store, bucket)).toEqual([]);
     }
   });
+
+  it("leaves an archive that lists and verifies as incomplete when killed before its manifest is written", async () => {
+    const store = await makeStore();
+    const bucket = store instanceof S3Store ? store.location.replace(/^s3:\/\/|\/$/g, "") : undefined;
+    const child = backupChild(store, bucket, await bigTree(1), { OPSDECK_KILL_AT_PHASE: "writing-manifest" });
+
+    expect(await child.exited).toBe("SIGKILL");
+    const listed = await listBackups(store);
+    const archive = listed[0]?.archive?.key as string;
+    const verdict = await verifyBackup({ store, backup: archive });
+    const target = await tempDir();
+    const refusal = await restoreBackup({ store, backup: archive, target }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const kept = await pruneBackups({ store, policy: { keepLast: 1 }, incompleteGraceMs: 3_600_000 });
+    const pruned = await pruneBackups({
+      store,
+      policy: { keepLast: 1 },
+      now: () => new Date(Date.now() + 2 * 3_600_000),
+      incompleteGraceMs: 3_600_000,
+    });
+
+    expect(listed).toEqual([expect.objectContaining({ host: "web01", label: "killed", complete: false })]);
+    expect(listed[0]?.manifestKey).toBeUndefined();
+    expect(verdict).toMatchObject({
+      ok: false,
+      problems: [expect.stringMatching(/incomplete: .* has no manifest/)],
+    });
+    expect(refusal).toBeInstanceOf(BackupNotFoundError);
+    expect((refusal as Error).message).toMatch(/incomplete/);
+    expect(await fs.readdir(target)).toEqual([]);
+    expect(kept.deleted).toEqual([]);
+    expect(pruned.deleted).toEqual([archive]);
+    expect(await backupObjects(store)).toEqual([]);
+  });
 });
 
 interface Leftover {
@@ -191,12 +229,13 @@ async function whatAKilledRunLeaves(store: Store, bucket: string | undefined): P
   return writes.map((w) => ({ key: w.key, parts: 0, bytes: w.size }));
 }
 
-/**
- * Runs a backup in a child process and SIGKILLs it once its upload is provably under way (a part
- * stored on s3rver, or more than 6 MiB in the temp file); returns the key it was writing.
- */
-async function killedMidUpload(store: Store, bucket: string | undefined): Promise<string> {
-  const source = await bigTree(32);
+/** Runs backup-child.ts (label "killed") against `store`; `exited` resolves with the signal that ended it. */
+function backupChild(
+  store: Store,
+  bucket: string | undefined,
+  source: string,
+  env: Record<string, string> = {},
+): { exited: Promise<NodeJS.Signals | null>; running: () => boolean; kill: () => void } {
   const child = spawn(
     process.execPath,
     [
@@ -206,7 +245,7 @@ async function killedMidUpload(store: Store, bucket: string | undefined): Promis
       ...(bucket ? ["s3", s3().endpoint, bucket] : [(store as LocalStore).root]),
       source,
     ],
-    { stdio: ["ignore", "ignore", "inherit"] },
+    { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, ...env } },
   );
   let running = true;
   const exited = new Promise<NodeJS.Signals | null>((resolve) =>
@@ -215,13 +254,22 @@ async function killedMidUpload(store: Store, bucket: string | undefined): Promis
       resolve(signal);
     }),
   );
+  return { exited, running: () => running, kill: () => child.kill("SIGKILL") };
+}
+
+/**
+ * Runs a backup in a child process and SIGKILLs it once its upload is provably under way (a part
+ * stored on s3rver, or more than 6 MiB in the temp file); returns the key it was writing.
+ */
+async function killedMidUpload(store: Store, bucket: string | undefined): Promise<string> {
+  const child = backupChild(store, bucket, await bigTree(32));
   let left: Leftover[] = [];
-  while (running && !left.some((l) => l.parts > 0 || l.bytes > 6 * 1024 * 1024)) {
+  while (child.running() && !left.some((l) => l.parts > 0 || l.bytes > 6 * 1024 * 1024)) {
     await delay(5);
     left = await whatAKilledRunLeaves(store, bucket);
   }
-  child.kill("SIGKILL");
-  expect(await exited).toBe("SIGKILL");
+  child.kill();
+  expect(await child.exited).toBe("SIGKILL");
   return left[0]?.key as string;
 }
 
