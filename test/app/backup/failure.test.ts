@@ -136,7 +136,7 @@ describe.each(backends)("a failing backup with %s", (_name, makeStore) => {
 
   it("leaves nothing that lists or verifies as complete when its process is killed mid-upload", async () => {
     const store = await makeStore();
-    const bucket = store instanceof S3Store ? store.location.replace(/^s3:\/\/|\/$/g, "") : undefined;
+    const bucket = bucketOf(store);
 
     const killed = await killedMidUpload(store, bucket);
 
@@ -152,7 +152,7 @@ describe.each(backends)("a failing backup with %s", (_name, makeStore) => {
 
   it("backs up again after a killed run, and prune removes what the killed run left where it can", async () => {
     const store = await makeStore();
-    const bucket = store instanceof S3Store ? store.location.replace(/^s3:\/\/|\/$/g, "") : undefined;
+    const bucket = bucketOf(store);
     const killed = await killedMidUpload(store, bucket);
 
     const record = await createBackup({ store, sources: [await bigTree(1)], host: "web01", label: "killed" });
@@ -177,7 +177,7 @@ describe.each(backends)("a failing backup with %s", (_name, makeStore) => {
 
   it("leaves an archive that lists and verifies as incomplete when killed before its manifest is written", async () => {
     const store = await makeStore();
-    const bucket = store instanceof S3Store ? store.location.replace(/^s3:\/\/|\/$/g, "") : undefined;
+    const bucket = bucketOf(store);
     const child = backupChild(store, bucket, await bigTree(1), { OPSDECK_KILL_AT_PHASE: "writing-manifest" });
 
     expect(await child.exited).toBe("SIGKILL");
@@ -211,6 +211,11 @@ describe.each(backends)("a failing backup with %s", (_name, makeStore) => {
     expect(await backupObjects(store)).toEqual([]);
   });
 });
+
+/** The s3rver bucket behind an S3Store; undefined for a LocalStore. */
+function bucketOf(store: Store): string | undefined {
+  return store instanceof S3Store ? store.location.replace(/^s3:\/\/|\/$/g, "") : undefined;
+}
 
 interface Leftover {
   key: string;
