@@ -1,5 +1,6 @@
-import type { Store } from "../storage";
+import type { Store, UnfinishedWrite } from "../storage";
 import { type BackupListing, listBackups } from "./catalog";
+import { BACKUP_ROOT, hostPrefix, parseBackupKey } from "./naming";
 import { applyRetention, describePolicy, type RetentionPolicy } from "./retention";
 
 export interface PruneBackupsOptions {
@@ -23,6 +24,8 @@ export interface PrunedBackup {
   time: string;
   /** Archive and manifest keys, in the order they are deleted. */
   keys: string[];
+  /** An archive write whose process was killed (LocalStore's hidden temp file): removed as such. */
+  unfinishedWrite?: UnfinishedWrite;
 }
 
 export interface PruneGroup {
@@ -36,7 +39,10 @@ export interface PruneResult {
   dryRun: boolean;
   policy: string;
   groups: PruneGroup[];
-  /** Archives without manifest (or the reverse) past the grace period: removed, or listed in a dry run. */
+  /**
+   * Archives without manifest (or the reverse), and archive writes a killed run never finished,
+   * past the grace period: removed, or listed in a dry run.
+   */
   incomplete: PrunedBackup[];
   /** Keys actually deleted (empty in a dry run). */
   deleted: string[];
@@ -72,6 +78,9 @@ export async function pruneBackups(options: PruneBackupsOptions): Promise<PruneR
     const key = `${backup.host}/${backup.label}`;
     groups.set(key, [...(groups.get(key) ?? []), backup]);
   }
+  for (const write of await unfinishedArchives(options)) {
+    if (now.getTime() - write.unfinishedWrite.lastModified.getTime() > grace) incomplete.push(write);
+  }
 
   const result: PruneResult = {
     dryRun: options.dryRun === true,
@@ -100,6 +109,7 @@ export async function pruneBackups(options: PruneBackupsOptions): Promise<PruneR
   if (!result.dryRun) {
     const doomed = [...result.groups.flatMap((g) => g.remove), ...incomplete];
     for (const backup of doomed) {
+      if (backup.unfinishedWrite) await options.store.removeUnfinishedWrite?.(backup.unfinishedWrite);
       for (const key of backup.keys) {
         await options.store.delete(key);
         result.deleted.push(key);
@@ -107,4 +117,25 @@ export async function pruneBackups(options: PruneBackupsOptions): Promise<PruneR
     }
   }
   return result;
+}
+
+/**
+ * Archive writes under the host's (or every host's) backups that a killed run left behind. Stores
+ * that cannot list them (S3, whose bucket lifecycle rule aborts old multipart uploads) have none.
+ */
+async function unfinishedArchives(
+  options: PruneBackupsOptions,
+): Promise<Array<PrunedBackup & { unfinishedWrite: UnfinishedWrite }>> {
+  const { store } = options;
+  if (!store.listUnfinishedWrites) return [];
+  const found: Array<PrunedBackup & { unfinishedWrite: UnfinishedWrite }> = [];
+  const prefix = options.host === undefined ? BACKUP_ROOT : hostPrefix(options.host);
+  for await (const write of store.listUnfinishedWrites(prefix)) {
+    const parsed = parseBackupKey(write.key);
+    if (parsed?.kind !== "archive") continue;
+    if (options.label !== undefined && parsed.name.label !== options.label) continue;
+    const { host, label, id, time } = parsed.name;
+    found.push({ host, label, id, time: time.toISOString(), keys: [], unfinishedWrite: write });
+  }
+  return found;
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { createWriteStream } from "node:fs";
+import { createWriteStream, type Dirent } from "node:fs";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import type { Readable } from "node:stream";
@@ -17,12 +17,22 @@ import {
   type StoredObject,
   StoreError,
   StoreNotFoundError,
+  type UnfinishedWrite,
 } from "./store";
 
 /** Metadata lives beside the data in a hidden tree, so it never shows up in `list`. */
 const META_DIR = ".meta";
 /** State can hold host details: readable by the owner and its group only. */
 const FILE_MODE = 0o640;
+
+/** `.<name>.tmp-<12 hex digits>`: a write in progress, or one whose process was killed. */
+const TEMP_FILE = /^\.(.+)\.tmp-[0-9a-f]{12}$/;
+
+/** The deepest directory a list prefix names (`backups/web01/2026` → `backups/web01`). */
+function startOf(prefix: string): string {
+  const slash = prefix.lastIndexOf("/");
+  return slash === -1 ? "" : prefix.slice(0, slash);
+}
 
 function isNotFound(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === "ENOENT";
@@ -116,15 +126,46 @@ export class LocalStore implements Store {
 
   async *list(prefix: string): AsyncIterable<StoredObject> {
     assertValidPrefix(prefix);
-    // Start the walk at the deepest directory the prefix names, then filter by the rest.
-    const slash = prefix.lastIndexOf("/");
-    const dirKey = slash === -1 ? "" : prefix.slice(0, slash);
-    yield* this.walk(dirKey, prefix);
+    yield* this.walk(startOf(prefix), prefix, async (dir, key, entry) => {
+      if (entry.name.startsWith(".") || !entry.isFile() || !key.startsWith(prefix)) return undefined;
+      const stat = await fs.stat(path.join(dir, entry.name)).catch(() => undefined);
+      return stat && { key, size: stat.size, lastModified: stat.mtime };
+    });
   }
 
-  private async *walk(dirKey: string, prefix: string): AsyncGenerator<StoredObject> {
+  /** The hidden temp files of writes whose process died before it renamed them into place. */
+  async *listUnfinishedWrites(prefix: string): AsyncIterable<UnfinishedWrite> {
+    assertValidPrefix(prefix);
+    yield* this.walk(startOf(prefix), prefix, async (dir, tempKey, entry) => {
+      const target = TEMP_FILE.exec(entry.name)?.[1];
+      if (!entry.isFile() || target === undefined) return undefined;
+      const key = tempKey.slice(0, tempKey.length - entry.name.length) + target;
+      if (!key.startsWith(prefix)) return undefined;
+      const stat = await fs.stat(path.join(dir, entry.name)).catch(() => undefined);
+      return stat && { key, size: stat.size, lastModified: stat.mtime, ref: entry.name };
+    });
+  }
+
+  async removeUnfinishedWrite(write: UnfinishedWrite): Promise<void> {
+    const target = this.pathOf(write.key);
+    if (TEMP_FILE.exec(write.ref)?.[1] !== path.basename(target)) {
+      throw new StoreError(`${JSON.stringify(write.ref)} is not a temp file of ${write.key}`, write.key);
+    }
+    await fs.rm(path.join(path.dirname(target), write.ref), { force: true });
+    await this.removeEmptyParents(path.dirname(target));
+  }
+
+  /**
+   * Walks the directories the prefix can match, in key order, and yields what `pick` makes of each
+   * entry. Hidden directories (the metadata tree) are not entered.
+   */
+  private async *walk<T>(
+    dirKey: string,
+    prefix: string,
+    pick: (dir: string, key: string, entry: Dirent) => Promise<T | undefined>,
+  ): AsyncGenerator<T> {
     const dir = dirKey === "" ? this.root : path.join(this.root, ...dirKey.split("/"));
-    let entries: import("node:fs").Dirent[];
+    let entries: Dirent[];
     try {
       entries = await fs.readdir(dir, { withFileTypes: true });
     } catch (error) {
@@ -133,16 +174,16 @@ export class LocalStore implements Store {
     }
     // Sort as full keys sort (a directory `a` sorts as `a/`), so local and S3 listings agree.
     const sorted = entries
-      .filter((e) => !e.name.startsWith("."))
       .map((e) => ({ entry: e, sortKey: e.isDirectory() ? `${e.name}/` : e.name }))
       .sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
     for (const { entry } of sorted) {
       const key = dirKey === "" ? entry.name : `${dirKey}/${entry.name}`;
       if (entry.isDirectory()) {
-        if (`${key}/`.startsWith(prefix) || prefix.startsWith(`${key}/`)) yield* this.walk(key, prefix);
-      } else if (entry.isFile() && key.startsWith(prefix)) {
-        const stat = await fs.stat(path.join(dir, entry.name)).catch(() => undefined);
-        if (stat) yield { key, size: stat.size, lastModified: stat.mtime };
+        if (entry.name.startsWith(".")) continue;
+        if (`${key}/`.startsWith(prefix) || prefix.startsWith(`${key}/`)) yield* this.walk(key, prefix, pick);
+      } else {
+        const picked = await pick(dir, key, entry);
+        if (picked !== undefined) yield picked;
       }
     }
   }
@@ -162,6 +203,7 @@ export class LocalStore implements Store {
   ): Promise<void> {
     const dir = path.dirname(target);
     const temp = path.join(dir, `.${path.basename(target)}.tmp-${randomBytes(6).toString("hex")}`);
+    // The name must stay what TEMP_FILE matches, or a killed write's leftover is never found.
     try {
       await fs.mkdir(dir, { recursive: true });
       await write(temp);

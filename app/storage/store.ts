@@ -12,6 +12,21 @@ export interface ObjectInfo extends StoredObject {
   metadata: Record<string, string>;
 }
 
+/**
+ * A write that was started and never finished, because the process doing it was killed: invisible
+ * to `get` and `list`, but holding space until someone removes it.
+ */
+export interface UnfinishedWrite {
+  /** The key it was writing. */
+  key: string;
+  /** Bytes written so far. */
+  size: number;
+  /** Its last write; one that stays old has no writer any more. */
+  lastModified: Date;
+  /** What identifies it to the store (LocalStore: the temp file's name). */
+  ref: string;
+}
+
 export interface PutOptions {
   contentType?: string;
   /** Small string metadata stored with the object (e.g. `sha256`). Keys are lower-cased. */
@@ -54,6 +69,14 @@ export interface Store {
   list(prefix: string): AsyncIterable<StoredObject>;
   /** Deletes `key`; deleting a missing key is not an error. */
   delete(key: string): Promise<void>;
+  /**
+   * Writes under `prefix` that a killed process left unfinished. Optional: LocalStore has it (its
+   * hidden temp files); an S3 bucket's incomplete multipart uploads are removed by its
+   * AbortIncompleteMultipartUpload lifecycle rule instead.
+   */
+  listUnfinishedWrites?(prefix: string): AsyncIterable<UnfinishedWrite>;
+  /** Removes what an unfinished write left; removing one that is already gone is not an error. */
+  removeUnfinishedWrite?(write: UnfinishedWrite): Promise<void>;
 }
 
 export class StoreError extends Error {

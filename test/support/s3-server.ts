@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -12,10 +12,19 @@ export interface LocalS3 {
   client: S3Client;
   /** Creates a bucket and returns its name. */
   createBucket(name?: string): Promise<string>;
+  /**
+   * Multipart uploads started and neither completed nor aborted, read from s3rver's data directory
+   * (s3rver does not implement ListMultipartUploads): the key and the part numbers stored so far.
+   */
+  pendingUploads(bucket: string): Promise<Array<{ key: string; parts: number[] }>>;
+  /** The file s3rver keeps an object's bytes in, for corrupting it behind S3's back. */
+  objectFile(bucket: string, key: string): string;
   close(): Promise<void>;
 }
 
 let bucketCounter = 0;
+/** s3rver's layout (lib/stores/filesystem.js): `<bucket>/._S3rver_uploads/<uploadId>/{key,<n>,<n>.md5}`. */
+const S3RVER_UPLOADS = "._S3rver_uploads";
 
 export async function startLocalS3(): Promise<LocalS3> {
   const directory = await mkdtemp(path.join(tmpdir(), "opsdeck-s3rver-"));
@@ -34,6 +43,26 @@ export async function startLocalS3(): Promise<LocalS3> {
     async createBucket(name = `test-bucket-${process.pid}-${++bucketCounter}`) {
       await client.send(new CreateBucketCommand({ Bucket: name }));
       return name;
+    },
+    async pendingUploads(bucket) {
+      const uploads = path.join(directory, bucket, S3RVER_UPLOADS);
+      const ids = await readdir(uploads).catch(() => []);
+      return Promise.all(
+        ids.map(async (id) => {
+          const files = await readdir(path.join(uploads, id));
+          return {
+            key: await readFile(path.join(uploads, id, "key"), "utf8"),
+            // A part counts once its checksum file exists: s3rver writes that after the part's bytes.
+            parts: files
+              .filter((f) => /^\d+\.md5$/.test(f))
+              .map((f) => Number.parseInt(f, 10))
+              .sort((a, b) => a - b),
+          };
+        }),
+      );
+    },
+    objectFile(bucket, key) {
+      return `${path.join(directory, bucket, ...key.split("/"))}._S3rver_object`;
     },
     async close() {
       client.destroy();

@@ -1,9 +1,18 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
-import { createInterface } from "node:readline";
+import { setTimeout as delay } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { BackupError, createBackup, listBackups, readBackupStates } from "../../../app/backup";
+import {
+  BackupError,
+  BackupNotFoundError,
+  createBackup,
+  listBackups,
+  pruneBackups,
+  readBackupStates,
+  restoreBackup,
+  verifyBackup,
+} from "../../../app/backup";
 import { type LocalStore, type PutOptions, S3Store, type Store } from "../../../app/storage";
 import { useStoreBackends } from "../../support/store-backends";
 import { collect, enospc, FailingWriteStore, noise, tinyDiskStore, writeTree } from "./helpers";
@@ -125,36 +134,149 @@ describe.each(backends)("a failing backup with %s", (_name, makeStore) => {
     expect(await backupObjects(store)).toEqual([]);
   });
 
-  it("leaves no complete backup when its process is killed mid-upload", async () => {
+  it("leaves nothing that lists or verifies as complete when its process is killed mid-upload", async () => {
     const store = await makeStore();
-    const source = await bigTree(24);
-    const target =
-      store instanceof S3Store
-        ? ["s3", s3().endpoint, store.location.replace(/^s3:\/\/|\/$/g, "")]
-        : [(store as LocalStore).root];
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", path.join(__dirname, "../../fixtures/backup/backup-child.ts"), ...target, source],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
-    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-      child.on("exit", (_code, signal) => resolve(signal)),
-    );
+    const bucket = bucketOf(store);
 
-    for await (const line of createInterface({ input: child.stdout })) {
-      const event = JSON.parse(line) as { bytesOut?: number; finished?: boolean };
-      expect(event.finished).toBeUndefined();
-      if ((event.bytesOut ?? 0) > 8 * 1024 * 1024) {
-        child.kill("SIGKILL");
-        break;
-      }
+    const killed = await killedMidUpload(store, bucket);
+
+    const [left, ...more] = await whatAKilledRunLeaves(store, bucket);
+    expect(more).toEqual([]);
+    expect(left?.key).toBe(killed);
+    expect(killed).toMatch(/^backups\/web01\/\d{8}T\d{6}Z-killed\.tar\.gz$/);
+    expect(await listBackups(store)).toEqual([]);
+    expect(await backupObjects(store)).toEqual([]);
+    const verdict = await verifyBackup({ store, backup: killed });
+    expect(verdict).toMatchObject({ ok: false, problems: [expect.stringMatching(/no such backup in /)] });
+  });
+
+  it("backs up again after a killed run, and prune removes what the killed run left where it can", async () => {
+    const store = await makeStore();
+    const bucket = bucketOf(store);
+    const killed = await killedMidUpload(store, bucket);
+
+    const record = await createBackup({ store, sources: [await bigTree(1)], host: "web01", label: "killed" });
+    const result = await pruneBackups({
+      store,
+      policy: { keepLast: 1 },
+      now: () => new Date(Date.now() + 2 * 3_600_000),
+      incompleteGraceMs: 3_600_000,
+    });
+
+    expect((await listBackups(store)).map((b) => [b.id, b.complete])).toEqual([[record.id, true]]);
+    expect((await verifyBackup({ store, backup: record.key })).ok).toBe(true);
+    if (bucket) {
+      // S3 has no leftover prune can see; the bucket's AbortIncompleteMultipartUpload rule removes it.
+      expect(result.incomplete).toEqual([]);
+      expect((await s3().pendingUploads(bucket)).map((u) => u.key)).toEqual([killed]);
+    } else {
+      expect(result.incomplete.map((b) => b.unfinishedWrite?.key)).toEqual([killed]);
+      expect(await whatAKilledRunLeaves(store, bucket)).toEqual([]);
     }
+  });
 
-    expect(await exited).toBe("SIGKILL");
-    expect((await listBackups(store)).filter((b) => b.complete)).toEqual([]);
-    expect((await backupObjects(store)).filter((k) => k.endsWith(".manifest.json"))).toEqual([]);
+  it("leaves an archive that lists and verifies as incomplete when killed before its manifest is written", async () => {
+    const store = await makeStore();
+    const bucket = bucketOf(store);
+    const child = backupChild(store, bucket, await bigTree(1), { OPSDECK_KILL_AT_PHASE: "writing-manifest" });
+
+    expect(await child.exited).toBe("SIGKILL");
+    const listed = await listBackups(store);
+    const archive = listed[0]?.archive?.key as string;
+    const verdict = await verifyBackup({ store, backup: archive });
+    const target = await tempDir();
+    const refusal = await restoreBackup({ store, backup: archive, target }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const kept = await pruneBackups({ store, policy: { keepLast: 1 }, incompleteGraceMs: 3_600_000 });
+    const pruned = await pruneBackups({
+      store,
+      policy: { keepLast: 1 },
+      now: () => new Date(Date.now() + 2 * 3_600_000),
+      incompleteGraceMs: 3_600_000,
+    });
+
+    expect(listed).toEqual([expect.objectContaining({ host: "web01", label: "killed", complete: false })]);
+    expect(listed[0]?.manifestKey).toBeUndefined();
+    expect(verdict).toMatchObject({
+      ok: false,
+      problems: [expect.stringMatching(/incomplete: .* has no manifest/)],
+    });
+    expect(refusal).toBeInstanceOf(BackupNotFoundError);
+    expect((refusal as Error).message).toMatch(/incomplete/);
+    expect(await fs.readdir(target)).toEqual([]);
+    expect(kept.deleted).toEqual([]);
+    expect(pruned.deleted).toEqual([archive]);
+    expect(await backupObjects(store)).toEqual([]);
   });
 });
+
+/** The s3rver bucket behind an S3Store; undefined for a LocalStore. */
+function bucketOf(store: Store): string | undefined {
+  return store instanceof S3Store ? store.location.replace(/^s3:\/\/|\/$/g, "") : undefined;
+}
+
+interface Leftover {
+  key: string;
+  /** Parts s3rver has stored (S3). */
+  parts: number;
+  /** Bytes in the hidden temp file (LocalStore). */
+  bytes: number;
+}
+
+/** What an upload in progress, or one whose process died, has left: s3rver's pending upload or the temp file. */
+async function whatAKilledRunLeaves(store: Store, bucket: string | undefined): Promise<Leftover[]> {
+  if (bucket) {
+    return (await s3().pendingUploads(bucket)).map((u) => ({ key: u.key, parts: u.parts.length, bytes: 0 }));
+  }
+  const writes = store.listUnfinishedWrites ? await collect(store.listUnfinishedWrites("backups/")) : [];
+  return writes.map((w) => ({ key: w.key, parts: 0, bytes: w.size }));
+}
+
+/** Runs backup-child.ts (label "killed") against `store`; `exited` resolves with the signal that ended it. */
+function backupChild(
+  store: Store,
+  bucket: string | undefined,
+  source: string,
+  env: Record<string, string> = {},
+): { exited: Promise<NodeJS.Signals | null>; running: () => boolean; kill: () => void } {
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      path.join(__dirname, "../../fixtures/backup/backup-child.ts"),
+      ...(bucket ? ["s3", s3().endpoint, bucket] : [(store as LocalStore).root]),
+      source,
+    ],
+    { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, ...env } },
+  );
+  let running = true;
+  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+    child.on("exit", (_code, signal) => {
+      running = false;
+      resolve(signal);
+    }),
+  );
+  return { exited, running: () => running, kill: () => child.kill("SIGKILL") };
+}
+
+/**
+ * Runs a backup in a child process and SIGKILLs it once its upload is provably under way (a part
+ * stored on s3rver, or more than 6 MiB in the temp file); returns the key it was writing.
+ */
+async function killedMidUpload(store: Store, bucket: string | undefined): Promise<string> {
+  const child = backupChild(store, bucket, await bigTree(32));
+  let left: Leftover[] = [];
+  while (child.running() && !left.some((l) => l.parts > 0 || l.bytes > 6 * 1024 * 1024)) {
+    await delay(5);
+    left = await whatAKilledRunLeaves(store, bucket);
+  }
+  child.kill();
+  expect(await child.exited).toBe("SIGKILL");
+  return left[0]?.key as string;
+}
 
 describe("a backup onto a full disk", () => {
   it("fails cleanly, naming the cause, with no partial archive left", async () => {

@@ -1,3 +1,5 @@
+import { readdir, writeFile } from "node:fs/promises";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { listBackups, pruneBackups } from "../../../app/backup";
 import { LocalStore, type Store } from "../../../app/storage";
@@ -120,5 +122,41 @@ describe("pruneBackups", () => {
     ]);
     expect(fresh.incomplete).toEqual([]);
     expect(await ids(store, "web01")).toEqual(["20261121T000000Z-etc"]);
+  });
+
+  it("removes the temp file of an archive write a killed run left, once it is past the grace period", async () => {
+    const dir = await tempDir();
+    const store = new LocalStore(dir);
+    await seed(store, "web01", "etc", ["20261121T000000Z"]);
+    // What a LocalStore write killed mid-stream leaves: its hidden temp file, never renamed into place.
+    const hostDir = path.join(dir, "backups/web01");
+    await writeFile(path.join(hostDir, ".20261121T010000Z-etc.tar.gz.tmp-0123456789ab"), "half an archive");
+    await writeFile(path.join(hostDir, ".20261121T010000Z-www.tar.gz.tmp-ba9876543210"), "another label");
+    const later = () => new Date(Date.now() + 2 * 3_600_000);
+    const options = { store, policy: { keepLast: 5 }, label: "etc", incompleteGraceMs: 3_600_000 };
+
+    const young = await pruneBackups({ ...options, dryRun: true });
+    const dry = await pruneBackups({ ...options, now: later, dryRun: true });
+    const result = await pruneBackups({ ...options, now: later });
+
+    expect(young.incomplete).toEqual([]);
+    expect(dry.incomplete).toEqual([
+      expect.objectContaining({
+        host: "web01",
+        label: "etc",
+        id: "20261121T010000Z-etc",
+        keys: [],
+        unfinishedWrite: expect.objectContaining({
+          key: "backups/web01/20261121T010000Z-etc.tar.gz",
+          size: 15,
+        }),
+      }),
+    ]);
+    expect(result.incomplete).toEqual(dry.incomplete);
+    expect((await readdir(hostDir)).sort()).toEqual([
+      ".20261121T010000Z-www.tar.gz.tmp-ba9876543210",
+      "20261121T000000Z-etc.manifest.json",
+      "20261121T000000Z-etc.tar.gz",
+    ]);
   });
 });

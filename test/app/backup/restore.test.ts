@@ -243,3 +243,81 @@ describe("restoreBackup of a hostile archive", () => {
     });
   });
 });
+
+describe.each(backends)(
+  "restoreBackup of an archive aimed at a real file outside the target, with %s",
+  (_name, makeStore) => {
+    // The staging folder is <outside>/target/.opsdeck-restore-…, so `../../` from it is <outside>.
+    it.each<[string, (outside: string) => CraftedEntry[], RegExp]>([
+      [
+        "a `..` path onto it",
+        () => [{ path: "../../secret.txt", body: "pwned" }],
+        /\.\.\/\.\.\/secret\.txt: path contains '\.\.'/,
+      ],
+      [
+        "its absolute path",
+        (outside) => [{ path: `${outside}/secret.txt`, body: "pwned" }],
+        /secret\.txt: absolute path/,
+      ],
+      [
+        "a symlink out of the target, then a file through it",
+        () => [
+          { path: "app/up", type: "SymbolicLink", linkpath: "../../.." },
+          { path: "app/up/secret.txt", body: "pwned" },
+        ],
+        /app\/up: symlink points outside the target/,
+      ],
+      [
+        "an absolute symlink to its folder, then a file through it",
+        (outside) => [
+          { path: "app/out", type: "SymbolicLink", linkpath: outside },
+          { path: "app/out/secret.txt", body: "pwned" },
+        ],
+        /app\/out: symlink to an absolute path/,
+      ],
+      [
+        "links that escape only once extracted, then a file through them",
+        () => [
+          { path: "a", type: "SymbolicLink", linkpath: "d/l/../.." },
+          { path: "d/", type: "Directory" },
+          { path: "d/l", type: "SymbolicLink", linkpath: ".." },
+          { path: "a/secret.txt", body: "pwned" },
+        ],
+        /a\/secret\.txt: path runs through the symlink a/,
+      ],
+      [
+        "a relative hardlink to it, then content written over the link",
+        () => [
+          { path: "app/h", type: "Link", linkpath: "../../secret.txt" },
+          { path: "app/h", body: "pwned" },
+        ],
+        /app\/h: hardlink points outside the target/,
+      ],
+      [
+        "an absolute hardlink to it, then content written over the link",
+        (outside) => [
+          { path: "app/h", type: "Link", linkpath: `${outside}/secret.txt` },
+          { path: "app/h", body: "pwned" },
+        ],
+        /app\/h: hardlink to an absolute path/,
+      ],
+    ])("refuses %s, naming the entry, and changes nothing anywhere", async (_case, hostile, message) => {
+      const store = await makeStore();
+      const outside = await tempDir();
+      await fs.writeFile(path.join(outside, "secret.txt"), "secret");
+      const target = path.join(outside, "target");
+      await fs.mkdir(target);
+      const { key } = await storeCraftedBackup(store, {
+        entries: [{ path: "app/", type: "Directory" }, ...hostile(outside)],
+      });
+
+      const refusal = restoreBackup({ store, backup: key, target });
+
+      await expect(refusal).rejects.toMatchObject({ name: "RestoreError", kind: "refused" });
+      await expect(refusal).rejects.toThrow(message);
+      expect(await fs.readFile(path.join(outside, "secret.txt"), "utf8")).toBe("secret");
+      expect((await fs.readdir(outside)).sort()).toEqual(["secret.txt", "target"]);
+      expect(await listing(target)).toEqual([]);
+    });
+  },
+);

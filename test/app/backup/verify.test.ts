@@ -1,3 +1,4 @@
+import { open } from "node:fs/promises";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -8,11 +9,17 @@ import {
   verifyBackup,
 } from "../../../app/backup";
 import { compareEntries } from "../../../app/backup/verify";
-import { LocalStore, readAll, type Store } from "../../../app/storage";
+import { LocalStore, readAll, S3Store, type Store } from "../../../app/storage";
 import { useStoreBackends } from "../../support/store-backends";
 import { noise, writeTree } from "./helpers";
 
-const { backends, tempDir } = useStoreBackends("opsdeck-backup-verify");
+const { backends, tempDir, s3 } = useStoreBackends("opsdeck-backup-verify");
+
+/** The file holding an object's bytes, written behind the store's back as bit rot would be. */
+function fileOf(store: Store, key: string): string {
+  if (store instanceof S3Store) return s3().objectFile(store.location.replace(/^s3:\/\/|\/$/g, ""), key);
+  return path.join((store as LocalStore).root, ...key.split("/"));
+}
 
 async function backedUp(store: Store): Promise<BackupRecord> {
   const root = await tempDir();
@@ -50,6 +57,29 @@ describe.each(backends)("verifyBackup with %s", (_name, makeStore) => {
     expect(result.actual.sha256).not.toBe(record.sha256);
     const [state] = await readBackupStates(store, "web01");
     expect(state?.lastVerify).toMatchObject({ ok: false, id: record.id });
+  });
+
+  it("fails when one byte rots on the disk under the store, its size and metadata unchanged", async () => {
+    const store = await makeStore();
+    const record = await backedUp(store);
+    const before = await store.head(record.key);
+    // Writing the file in place, not through the store: S3 still serves its old ETag and metadata.
+    const file = await open(fileOf(store, record.key), "r+");
+    try {
+      const byte = Buffer.alloc(1);
+      const at = Math.floor(record.size / 3);
+      await file.read(byte, 0, 1, at);
+      await file.write(Buffer.from([(byte[0] as number) ^ 0x01]), 0, 1, at);
+    } finally {
+      await file.close();
+    }
+
+    const result = await verifyBackup({ store, backup: record.key });
+
+    expect(await store.head(record.key)).toMatchObject({ size: before?.size, metadata: before?.metadata });
+    expect(result.ok).toBe(false);
+    expect(result.problems[0]).toMatch(/^SHA-256 mismatch: manifest [0-9a-f]{64}, archive [0-9a-f]{64}$/);
+    expect(result.actual).toMatchObject({ size: record.size });
   });
 
   it("fails when the archive was truncated", async () => {

@@ -1,5 +1,7 @@
-import { readdir } from "node:fs/promises";
-import { Readable } from "node:stream";
+import { mkdir, readdir, writeFile } from "node:fs/promises";
+import * as path from "node:path";
+import { PassThrough, Readable } from "node:stream";
+import { setTimeout as delay } from "node:timers/promises";
 import { type S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
 import {
@@ -9,6 +11,7 @@ import {
   S3Store,
   StoreError,
   StoreNotFoundError,
+  type UnfinishedWrite,
 } from "../../../app/storage";
 import { useStoreBackends } from "../../support/store-backends";
 
@@ -153,6 +156,59 @@ describe("LocalStore", () => {
     await expect(store.putStream("logs/a.gz", failingSource([Buffer.from("partial")]))).rejects.toThrow();
 
     expect(await readdir(dir, { recursive: true })).toEqual(["logs"]); // the directory, no temp file
+  });
+
+  it("lists a write in progress as unfinished, and not once it completes", async () => {
+    const store = new LocalStore(await tempDir());
+    const body = new PassThrough();
+    const writing = store.putStream("backups/web01/a.tar.gz", body);
+    body.write(Buffer.alloc(1000));
+    let during: UnfinishedWrite[] = [];
+    while (during.length === 0 || (during[0]?.size ?? 0) < 1000) {
+      during = await collect(store.listUnfinishedWrites("backups/"));
+      await delay(5);
+    }
+
+    body.end();
+    await writing;
+
+    expect(during).toEqual([
+      {
+        key: "backups/web01/a.tar.gz",
+        size: 1000,
+        lastModified: expect.any(Date),
+        ref: expect.stringMatching(/^\.a\.tar\.gz\.tmp-[0-9a-f]{12}$/),
+      },
+    ]);
+    expect(await collect(store.listUnfinishedWrites("backups/"))).toEqual([]);
+    expect(await collect(store.listUnfinishedWrites("logs/"))).toEqual([]);
+  });
+
+  it("removes what a killed write left, and nothing else", async () => {
+    const dir = await tempDir();
+    const store = new LocalStore(dir);
+    await store.put("backups/web01/keep.json", "{}");
+    // What a process killed mid-putStream leaves: the hidden temp file it never renamed.
+    await mkdir(path.join(dir, "backups/web02"), { recursive: true });
+    await writeFile(path.join(dir, "backups/web02/.b.tar.gz.tmp-0123456789ab"), "half");
+    const [leftover] = await collect(store.listUnfinishedWrites("backups/"));
+
+    await expect(
+      store.removeUnfinishedWrite({
+        key: "backups/web01/keep.json",
+        size: 0,
+        lastModified: new Date(),
+        ref: "keep.json",
+      }),
+    ).rejects.toThrow(/"keep.json" is not a temp file of backups\/web01\/keep.json/);
+    await store.removeUnfinishedWrite(leftover as UnfinishedWrite);
+
+    expect(leftover).toMatchObject({ key: "backups/web02/b.tar.gz", size: 4 });
+    expect((await readdir(dir, { recursive: true })).sort()).toEqual([
+      "backups",
+      "backups/web01",
+      "backups/web01/keep.json",
+    ]);
   });
 });
 
