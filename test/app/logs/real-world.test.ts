@@ -345,4 +345,32 @@ describe("real-world logs, checked against independent counts", () => {
       });
     }
   });
+
+  it("a syslog line over 1 MiB in the compiled fast path: counted once, oversized, neighbours intact", async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, "syslog");
+    const lines = [
+      ...Array.from(
+        { length: 40 },
+        (_, i) => `Dec  5 10:00:00 web01 CRON[${100 + i}]: (root) CMD (run ${i})`,
+      ),
+      `Dec  5 10:00:00 web01 app[7]: ERROR: HugeDump ${"y".repeat(1_200_000)}`,
+      ...Array.from(
+        { length: 40 },
+        (_, i) => `Dec  5 10:00:01 web01 sshd[${200 + i}]: Invalid user u from 198.51.100.${i + 1} port 22`,
+      ),
+    ];
+    await writeFile(file, `${lines.join("\n")}\n`);
+    const time = new Date(Date.UTC(2026, 11, 6));
+    await utimes(file, time, time);
+
+    const analysis = await analyzeLogs(file, { ...ALL, chunkBytes: 256 * 1024 });
+
+    expect(summary(analysis)).toMatchObject({
+      lines: { lines: lines.length, parsed: lines.length, unparsed: 0, oversized: 1 },
+      levels: levelCounts(lines.map((line) => (line.includes(" ERROR: ") ? "error" : "unknown"))),
+      errorTypes: { HugeDump: 1 },
+      ips: ipCounts(lines.map((line) => (line.length > 65_536 ? null : firstIpv4(line)))),
+    });
+  });
 });
