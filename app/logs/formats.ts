@@ -16,3 +16,8 @@ export const PARSERS: Record<LogFormat, LineParser> = {
   syslog: parseSyslogLine,
   generic: parseGenericLine,
 };
+
+/** Formats whose entries may span lines (a stack trace after the log line): see continuation.ts. */
+export function hasMultiLineEntries(parse: LineParser): boolean {
+  return parse === parseGenericLine;
+}

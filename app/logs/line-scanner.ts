@@ -1,5 +1,6 @@
 import { exceptionNameStart, isContinuationLine } from "./continuation";
 import { errorTypeAt } from "./error-type";
+import { hasMultiLineEntries } from "./formats";
 import { readLevelWord } from "./level-word";
 import { isErrorLevel, levelFromPacked } from "./levels";
 import type { LineFilter } from "./line-filter";
@@ -24,7 +25,6 @@ import {
   SYSLOG_SHORT_WORD,
   type TableSink,
 } from "./message-scan";
-import { parseGenericLine } from "./parse-generic";
 import { parseSyslogLine } from "./parse-syslog";
 import { createParsedLine, type LineParser, type ParseContext, resetParsedLine } from "./parsed-line";
 import type { FileTally, ScanState } from "./scan-state";
@@ -104,7 +104,7 @@ export class LineScanner implements TableSink {
     this.carry = Buffer.allocUnsafe(limits.maxLineBytes);
     this.compiledSyslog = parse === parseSyslogLine;
     this.keepsEveryLine = filter.keepsEveryLine;
-    this.multiLine = parse === parseGenericLine;
+    this.multiLine = hasMultiLineEntries(parse);
     this.addressesInModule = batch && this.compiledSyslog && this.keepsEveryLine;
   }
 

@@ -238,6 +238,7 @@ describe("real-world logs, checked against independent counts", () => {
 
     const analysis = await analyzeLogs(path.join(FIXTURES, "log4j-stacktraces.log"), ALL);
 
+    expect(analysis.files[0]).toMatchObject({ format: "generic", detection: { confidence: 1 } });
     expect(summary(analysis)).toMatchObject({
       lines: {
         lines: lines.length,
