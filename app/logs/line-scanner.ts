@@ -327,7 +327,8 @@ export class LineScanner implements TableSink {
     const message = this.message;
     const scanned = this.compiledSyslog && this.readSyslogHead(buf, start, end);
     if (!scanned && !this.parse(buf, start, end, this.context, parsed)) {
-      if (this.afterEntry && isContinuationLine(buf, start, end)) {
+      // Binary garbage stays unparsed even when it happens to start with a tab.
+      if (this.afterEntry && isContinuationLine(buf, start, end) && !hasControlBytes(buf, start, end)) {
         this.continueEntry(buf, start, end);
         return;
       }

@@ -61,6 +61,15 @@ describe("continuation lines", () => {
     expect(analysis.errorTypes.top).toEqual([{ type: "java.lang.IllegalStateException", count: 1 }]);
   });
 
+  it("leaves binary garbage after an entry unparsed, even when it starts with a tab", async () => {
+    const file = path.join(await tempDir(), "app.log");
+    await writeFile(file, `${TRACE[0]}\n\t\u0000\u0001\u0002 bytes\n${TRACE[2]}\n`);
+
+    const analysis = await analyzeLogs(file, { format: "generic" });
+
+    expect(analysis.lines).toMatchObject({ lines: 3, parsed: 1, continuation: 0, unparsed: 2, binary: 1 });
+  });
+
   it("gives the same line counts wherever a byte range starts, inside a stack trace too", async () => {
     const whole = await analyzeLogs(LOG4J, { workers: 1 });
     const size = (await stat(LOG4J)).size;
