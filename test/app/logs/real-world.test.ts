@@ -38,15 +38,15 @@ function levelCounts(levels: readonly LevelName[]): Record<LevelName, number> {
 
 const OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
 /**
- * A client address as docs/logs.md defines it: the first token (a run of letters, digits and
- * `_ - . :`) that is a dotted quad, optionally with a port or a full stop after it. So
- * `/10.0.0.1:50010` counts and `10.0.0.1:50010:Got` (fused with a word) does not.
+ * A client address as docs/logs.md defines it: the first run of token bytes (letters, digits,
+ * `_ - .`, split by separators and by colons) that is a dotted quad, optionally with a full stop:
+ * `/10.0.0.1:50010` and `10.0.0.1:50010:Got` (HDFS) count, `a10.0.0.1` and `1.2.3.4.5` do not.
  */
-const ADDRESS_TOKEN = new RegExp(`^${OCTET}(?:\\.${OCTET}){3}\\.?(?::[\\d.:]*)?$`);
+const ADDRESS_RUN = new RegExp(`^${OCTET}(?:\\.${OCTET}){3}\\.?$`);
 
 function firstIpv4(text: string): string | null {
-  for (const token of text.split(/[^\w.:\-\x80-\xff]+/)) {
-    if (ADDRESS_TOKEN.test(token)) return (/^[\d.]+?(?=\.?(?::|$))/.exec(token) as RegExpExecArray)[0];
+  for (const run of text.split(/[^\w.\-\x80-\xff]+/)) {
+    if (ADDRESS_RUN.test(run)) return run.replace(/\.$/, "");
   }
   return null;
 }
