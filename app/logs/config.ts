@@ -5,7 +5,7 @@ import type { LogFormat } from "./formats";
  * The formats a followed file may name. Spelled out here rather than imported from formats.ts, which
  * pulls in every parser: the config schema is bundled into the Lambda, which parses no log lines.
  */
-const FOLLOW_FORMATS = ["auto", "json", "access", "syslog", "generic"] as const;
+const FOLLOW_FORMATS = ["auto", "json", "access", "apache-error", "syslog", "generic"] as const;
 // Fails to compile when formats.ts gains a format this list does not name.
 type Missing = Exclude<LogFormat, (typeof FOLLOW_FORMATS)[number]>;
 const _everyFormatListed: Missing extends never ? true : never = true;

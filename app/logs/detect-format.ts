@@ -1,9 +1,10 @@
-import { LOG_FORMATS, type LogFormat, PARSERS } from "./formats";
+import { isContinuationLine } from "./continuation";
+import { hasMultiLineEntries, LOG_FORMATS, type LogFormat, PARSERS } from "./formats";
 import { createParsedLine, type ParseContext, resetParsedLine } from "./parsed-line";
 
 export interface FormatDetection {
   format: LogFormat;
-  /** Share of sampled lines the chosen format parsed (0–1). */
+  /** Share of sampled lines the chosen format parsed or read as continuation lines (0–1). */
   confidence: number;
   sampledLines: number;
 }
@@ -14,7 +15,8 @@ export const DETECTION_SAMPLE_LINES = 200;
 /**
  * Picks the format that parses most of a sample of lines, counting unambiguous matches first
  * (a syslog tag, an access-log status, a level word after a timestamp) and any match second;
- * ties go to the more specific format (json, access, syslog, generic). `complete` says the
+ * ties go to the more specific format (json, access, apache-error, syslog, generic); the lines
+ * continuing a multi-line entry count as matches of any kind. `complete` says the
  * sample is the whole input, so its last line is not cut off.
  */
 export function detectFormat(sample: Buffer, context: ParseContext, complete: boolean): FormatDetection {
@@ -36,10 +38,19 @@ export function detectFormat(sample: Buffer, context: ParseContext, complete: bo
   for (const format of LOG_FORMATS) {
     let strict = 0;
     let loose = 0;
+    const parse = PARSERS[format];
+    const multiLine = hasMultiLineEntries(parse);
+    let afterEntry = false;
     for (const [start, end] of lines) {
       resetParsedLine(parsed);
-      if (!PARSERS[format](sample, start, end, context, parsed)) continue;
+      if (!parse(sample, start, end, context, parsed)) {
+        // A stack trace's lines are understood too, as part of the entry before them.
+        afterEntry = afterEntry && isContinuationLine(sample, start, end);
+        if (afterEntry) loose++;
+        continue;
+      }
       loose++;
+      afterEntry = multiLine;
       if (parsed.strict) strict++;
     }
     if (strict > best.strict || (strict === best.strict && loose > best.loose))

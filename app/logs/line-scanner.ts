@@ -1,4 +1,6 @@
+import { exceptionNameStart, isContinuationLine } from "./continuation";
 import { errorTypeAt } from "./error-type";
+import { hasMultiLineEntries } from "./formats";
 import { readLevelWord } from "./level-word";
 import { isErrorLevel, levelFromPacked } from "./levels";
 import type { LineFilter } from "./line-filter";
@@ -73,6 +75,15 @@ export class LineScanner implements TableSink {
   private runLines = 0;
   private runErrors = 0;
   private readonly keepsEveryLine: boolean;
+  /**
+   * Entries may span lines (generic format: a Java stack trace after its log line). A line that
+   * does not parse but continues the entry before it (continuation.ts) is counted `continuation`,
+   * and an error entry's type waits in `pendingType` for the exception its trace names.
+   */
+  private readonly multiLine: boolean;
+  private afterEntry = false;
+  private pendingType: string | null = null;
+  private pendingFromTrace = false;
   private readonly carry: Buffer;
   private carryLength = 0;
   private carryOversized = false;
@@ -93,7 +104,16 @@ export class LineScanner implements TableSink {
     this.carry = Buffer.allocUnsafe(limits.maxLineBytes);
     this.compiledSyslog = parse === parseSyslogLine;
     this.keepsEveryLine = filter.keepsEveryLine;
+    this.multiLine = hasMultiLineEntries(parse);
     this.addressesInModule = batch && this.compiledSyslog && this.keepsEveryLine;
+  }
+
+  /**
+   * The input starts inside the file (a byte range after the first): its first lines may continue
+   * an entry the previous range read.
+   */
+  resumeMidFile(): void {
+    this.afterEntry = this.multiLine;
   }
 
   /** Feeds the next bytes of the input. The chunk may be reused by the caller afterwards. */
@@ -167,7 +187,7 @@ export class LineScanner implements TableSink {
       // lines read here since (a PRI or ISO timestamp) may have started another run.
       if (parsed > 0) {
         if (this.runTs !== this.lastTs) {
-          this.settle();
+          this.flushRun();
           this.runTs = this.lastTs;
         }
         this.runLines += parsed;
@@ -207,8 +227,33 @@ export class LineScanner implements TableSink {
     this.bytes.releaseTables(this);
   }
 
-  /** Brings the state up to date with every line analysed so far (a live feed calls it before reading). */
+  /**
+   * Brings the state up to date with every line analysed so far (a live feed calls it before
+   * reading). An error entry's type is counted now even if its stack trace has yet to arrive.
+   */
   settle(): void {
+    this.flushRun();
+    this.countPendingType();
+  }
+
+  private countPendingType(): void {
+    if (this.pendingType === null) return;
+    this.state.errorTypes.add(this.pendingType);
+    this.pendingType = null;
+  }
+
+  /** A line of an entry after its first: counted apart, and its exception names the entry's error type. */
+  private continueEntry(buf: Uint8Array, start: number, end: number): void {
+    this.tally.counters.continuation++;
+    if (this.pendingType === null || this.pendingFromTrace) return;
+    const nameStart = exceptionNameStart(buf, start, end);
+    if (nameStart < 0) return;
+    this.pendingType = errorTypeAt(buf, nameStart, end);
+    this.pendingFromTrace = true;
+  }
+
+  /** Counts the consecutive lines with the same timestamp into the time buckets. */
+  private flushRun(): void {
     if (this.runLines === 0) return;
     const ts = this.runTs;
     const minute = Math.floor(ts / 60_000);
@@ -220,7 +265,7 @@ export class LineScanner implements TableSink {
 
   /** Starts a run of lines at a new time `ts`, after counting the last run. */
   private startTimeRun(ts: number, isError: boolean): void {
-    this.settle();
+    this.flushRun();
     const state = this.state;
     if (!(ts >= state.firstTs)) state.firstTs = ts;
     if (!(ts <= state.lastTs)) state.lastTs = ts;
@@ -274,6 +319,7 @@ export class LineScanner implements TableSink {
     }
     if (end === start) {
       counters.empty++;
+      this.afterEntry = false;
       return;
     }
     const parsed = this.parsed;
@@ -281,11 +327,20 @@ export class LineScanner implements TableSink {
     const message = this.message;
     const scanned = this.compiledSyslog && this.readSyslogHead(buf, start, end);
     if (!scanned && !this.parse(buf, start, end, this.context, parsed)) {
+      // Binary garbage stays unparsed even when it happens to start with a tab.
+      if (this.afterEntry && isContinuationLine(buf, start, end) && !hasControlBytes(buf, start, end)) {
+        this.continueEntry(buf, start, end);
+        return;
+      }
+      this.afterEntry = false;
+      this.countPendingType();
       counters.unparsed++;
       if (hasControlBytes(buf, start, end)) counters.binary++;
       return;
     }
     counters.parsed++;
+    this.afterEntry = this.multiLine;
+    this.countPendingType();
     const filter = this.filter;
     const ts = parsed.ts;
     if (
@@ -317,7 +372,13 @@ export class LineScanner implements TableSink {
       this.startTimeRun(ts, isError);
     }
     if (isError) {
-      state.errorTypes.add(parsed.errorType ?? errorTypeAt(text, parsed.typeStart, keyEnd));
+      const type = parsed.errorType ?? errorTypeAt(text, parsed.typeStart, keyEnd);
+      if (this.multiLine) {
+        this.pendingType = type;
+        this.pendingFromTrace = false;
+      } else {
+        state.errorTypes.add(type);
+      }
     }
     if (parsed.ipFromField) {
       if (parsed.hasIpv4) state.ips.add(parsed.ipv4);

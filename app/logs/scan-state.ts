@@ -15,13 +15,15 @@ export interface StateLimits {
   maxDays: number;
 }
 
-/** Line counts of a scan; every line lands in exactly one of empty, unparsed or parsed. */
+/** Line counts of a scan; every line lands in exactly one of empty, unparsed, parsed or continuation. */
 export interface LineCounters {
   lines: number;
   bytes: number;
   empty: number;
   parsed: number;
   unparsed: number;
+  /** Lines that continue the entry before them (stack-trace lines), counted with it, not as entries. */
+  continuation: number;
   /** Parsed lines that passed the filters (everything below counts only these). */
   matched: number;
   filteredOut: number;
@@ -69,6 +71,7 @@ export function emptyCounters(): LineCounters {
     empty: 0,
     parsed: 0,
     unparsed: 0,
+    continuation: 0,
     matched: 0,
     filteredOut: 0,
     binary: 0,

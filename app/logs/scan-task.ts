@@ -110,6 +110,7 @@ async function scanRange(
       }
     }
     if (pos >= task.end) return;
+    if (pos > 0) scanner.resumeMidFile();
     let last = -1;
     // Two buffers: the next chunk is read (on libuv's thread pool) while this one is scanned.
     let current = buffer;

@@ -82,13 +82,22 @@ function ipv4At(buf: Uint8Array, i: number, end: number): number {
   return (acc * 256 + cur) | 0;
 }
 
-/** The first dotted quad at or after `start`, token by token: the rare path, see scanMessage. */
+/** Token bytes but the colon: a colon splits address candidates (`10.0.0.1:50010:Got`), not tokens. */
+function inAddressRun(b: number): boolean {
+  const cls = CLASS[b] as number;
+  return cls >= WORD && cls !== COLON;
+}
+
+/**
+ * The first dotted quad at or after `start`, run by run (token bytes between separators and
+ * colons): the rare path, see scanMessage.
+ */
 function findIpv4(buf: Uint8Array, start: number, end: number, out: MessageScan): void {
   let tokenStart = start;
   let flags = 0;
   for (let i = start; i <= end; i++) {
     const b = i < end ? (buf[i] as number) : 32;
-    if ((CLASS[b] as number) >= WORD) {
+    if (inAddressRun(b)) {
       flags |= TOKEN_FLAGS[b] as number;
       continue;
     }
@@ -112,8 +121,10 @@ export function referenceScanMessage(buf: Uint8Array, start: number, end: number
   let h2 = 0x1b873593 | 0;
   let token = 0;
   let flags = 0;
-  let tokenStart = start;
-  // Only the first address-shaped token is noted here; parsing it happens after the loop.
+  // Address candidates are runs of token bytes split by colons too, so `10.0.0.1:50010:Got`
+  // offers `10.0.0.1`; only the first address-shaped run is noted here, parsed after the loop.
+  let runFlags = 0;
+  let runStart = start;
   let candidate = -1;
   for (let i = start; i < end; i++) {
     const b = buf[i] as number;
@@ -121,15 +132,20 @@ export function referenceScanMessage(buf: Uint8Array, start: number, end: number
       token = Math.imul(token ^ b, P1);
       flags |= TOKEN_FLAGS[b] as number;
     } else {
-      if (flags === ADDRESS_LIKE && candidate < 0) candidate = tokenStart;
       h1 = Math.imul(h1 ^ ((flags & HAS_DIGIT) !== 0 ? MASKED_TOKEN : token) ^ (b << 24), P1);
       h2 = Math.imul(h2 ^ h1, P2);
       token = 0;
       flags = 0;
-      tokenStart = i + 1;
+    }
+    if (inAddressRun(b)) {
+      runFlags |= TOKEN_FLAGS[b] as number;
+    } else {
+      if (runFlags === ADDRESS_LIKE && candidate < 0) candidate = runStart;
+      runFlags = 0;
+      runStart = i + 1;
     }
   }
-  if (flags === ADDRESS_LIKE && candidate < 0) candidate = tokenStart;
+  if (runFlags === ADDRESS_LIKE && candidate < 0) candidate = runStart;
   h1 = Math.imul(h1 ^ ((flags & HAS_DIGIT) !== 0 ? MASKED_TOKEN : token), P1);
   out.key1 = h1;
   out.key2 = Math.imul(h2 ^ h1, P2);
@@ -140,9 +156,9 @@ export function referenceScanMessage(buf: Uint8Array, start: number, end: number
       out.ipv4 = address;
       out.hasIpv4 = true;
     } else {
-      // An address-shaped token that is not one ("1.2.3", "1.2.3.4.5"): look past it.
+      // An address-shaped run that is not one ("1.2.3", "1.2.3.4.5"): look past it.
       let next = candidate;
-      while (next < end && (CLASS[buf[next] as number] as number) >= WORD) next++;
+      while (next < end && inAddressRun(buf[next] as number)) next++;
       findIpv4(buf, next, end, out);
     }
   }

@@ -227,8 +227,8 @@ function octet(at: usize, length: u32): u32 {
 }
 
 /**
- * Reads a dotted quad at `i` that ends its token (a separator, a port's colon or a sentence's
- * full stop may follow). Returns the address as an i64 (-1 when it is none). The 15 bytes a quad
+ * Reads a dotted quad at `i` that ends its run (a separator, a colon or a sentence's full stop
+ * may follow). Returns the address as an i64 (-1 when it is none). The 15 bytes a quad
  * can take are classified at once; the octets' places come from the masks.
  */
 function ipv4At(i: usize, end: usize): i64 {
@@ -304,6 +304,12 @@ function scanMessage(start: usize, end: usize): i32 {
   let carryWord: u64 = 0;
   let carryDot: u64 = 0;
   let lastDigit: u64 = 0;
+  // Address candidates are runs of token bytes split by colons as well (`10.0.0.1:50010:Got`
+  // offers `10.0.0.1`), with their own carries and start.
+  let runStart = start;
+  let runDigit: u64 = 0;
+  let runWord: u64 = 0;
+  let runDot: u64 = 0;
   let address: i64 = -1;
   const c30 = i8x16.splat(0x30);
   const c9 = i8x16.splat(9);
@@ -321,6 +327,7 @@ function scanMessage(start: usize, end: usize): i32 {
     let digit: u64 = 0;
     let word: u64 = 0;
     let dot: u64 = 0;
+    let col: u64 = 0;
     const n = end - p;
     const vectors: u64 = n >= 64 ? 4 : (<u64>n + 15) >> 4;
     for (let k: u64 = 0; k < vectors; k++) {
@@ -332,8 +339,10 @@ function scanMessage(start: usize, end: usize): i32 {
         v128.or(i8x16.eq(v, underscore), i8x16.eq(v, hyphen)),
       );
       const dt = i8x16.eq(v, dotByte);
-      const t = v128.or(v128.or(w, d), v128.or(dt, i8x16.eq(v, colon)));
+      const cl = i8x16.eq(v, colon);
+      const t = v128.or(v128.or(w, d), v128.or(dt, cl));
       const shift = k << 4;
+      col |= (<u64>i8x16.bitmask(cl)) << shift;
       tok |= (<u64>i8x16.bitmask(t)) << shift;
       digit |= (<u64>i8x16.bitmask(d)) << shift;
       word |= (<u64>i8x16.bitmask(w)) << shift;
@@ -348,14 +357,21 @@ function scanMessage(start: usize, end: usize): i32 {
     // Bit i: the token ending just before byte i holds a digit (bit n: the last token does).
     const digitEnds = runEnds(tok, digit, carryDigit);
     if (address < 0) {
-      let candidates = digitEnds & runEnds(tok, dot, carryDot) & ~runEnds(tok, word, carryWord);
+      const run = tok & ~col;
+      const runSeparators = ~run & valid;
+      let candidates =
+        runEnds(run, digit, runDigit) & runEnds(run, dot, runDot) & ~runEnds(run, word, runWord);
       while (candidates != 0 && address < 0) {
         const bit = ctz(candidates);
-        const before = separators & ((<u64>1 << bit) - 1);
-        const from = before != 0 ? p + <usize>(64 - clz(before)) : tokenStart;
+        const before = runSeparators & ((<u64>1 << bit) - 1);
+        const from = before != 0 ? p + <usize>(64 - clz(before)) : runStart;
         address = ipv4At(from, end);
         candidates &= candidates - 1;
       }
+      runDigit = runCarry(run, digit, runDigit);
+      runWord = runCarry(run, word, runWord);
+      runDot = runCarry(run, dot, runDot);
+      if (runSeparators != 0) runStart = p + <usize>(64 - clz(runSeparators));
     }
     carryDigit = runCarry(tok, digit, carryDigit);
     carryWord = runCarry(tok, word, carryWord);
@@ -372,7 +388,7 @@ function scanMessage(start: usize, end: usize): i32 {
     }
   }
   // A last token that fills its block to the end shows only in the carries.
-  if (address < 0 && carryDigit && carryDot && !carryWord) address = ipv4At(tokenStart, end);
+  if (address < 0 && runDigit && runDot && !runWord) address = ipv4At(runStart, end);
   h = mix(h, tokenStart < end ? (lastDigit ? MASKED : tokenHash(tokenStart, end)) : 0);
   // fmix64: every bit of both halves depends on every input bit.
   h ^= h >> 33;

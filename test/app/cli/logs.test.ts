@@ -38,6 +38,21 @@ describe("opsdeck logs analyze", () => {
     expect(run.stdout).toMatch(/ERROR TYPES[\s\S]*DiskFull[\s\S]*HTTP 503/);
   });
 
+  it("detects the Apache error log and counts stack-trace lines as continued, and takes --format apache-error", async () => {
+    const realWorld = path.join(__dirname, "..", "..", "fixtures", "logs", "real-world");
+    const apache = path.join(realWorld, "apache-error.log");
+
+    const run = await opsdeck(["logs", "analyze", apache, path.join(realWorld, "log4j-stacktraces.log")]);
+    const forced = await analyze(["--format", "apache-error", apache]);
+
+    expect(run.code).toBe(EXIT.ok);
+    expect(run.stdout).toMatch(/apache-error\.log\s+apache-error \(100%\)/);
+    expect(run.stdout).toMatch(/continued/);
+    expect(run.stdout).toMatch(/ERROR TYPES[\s\S]*AH01630[\s\S]*java\.lang\.IllegalStateException/);
+    expect(forced.files[0]).toMatchObject({ format: "apache-error", detection: null });
+    expect(forced.lines.unparsed).toBe(0);
+  });
+
   it("filters by level and text, and prints JSON for machines", async () => {
     const errors = await analyze(["--level", "error,fatal", fixture("syslog.log")]);
     const grep = await analyze(["--grep", "DiskFull", fixture("syslog.log")]);

@@ -51,6 +51,10 @@ function randomMessages(seed: number, count: number): Buffer[] {
       `${int(256)}.${int(256)}.${int(256)}.${int(9999)}`,
       `${int(9)}:${int(9)}.${int(9)}.${int(9)}.${int(9)}`,
       `${int(9)}..${int(9)}.${int(9)}.${int(9)}`,
+      `${int(256)}.${int(256)}.${int(256)}.${int(256)}:${int(65536)}:${word()}`,
+      `${word()}:${int(256)}.${int(256)}.${int(256)}.${int(256)}`,
+      `::ffff:${int(256)}.${int(256)}.${int(256)}.${int(256)}`,
+      `${int(256)}.${int(256)}.${int(256)}:${int(256)}.${int(256)}`,
     ]);
   const separator = () => pick([" ", " ", " ", "=", "/", '"', "[", "]", ",", "\t", "  ", "\x01", "é"]);
   const messages: Buffer[] = [];

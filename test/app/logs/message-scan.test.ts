@@ -44,6 +44,11 @@ describe("client IP search", () => {
     ["id 12345.6.7.8 and a1.2.3.4", null],
     ["1234.5.6.7 is no address", null],
     ["v 1.2.3 then 10.9.8.7", "10.9.8.7"],
+    // HDFS: the datanode's address fused to the message by colons.
+    ["10.251.30.6:50010:Got exception while serving blk_1 to /10.251.90.64:", "10.251.30.6"],
+    ["::ffff:192.0.2.9 mapped", "192.0.2.9"],
+    ["at 10:20:30.123 then db01:10.0.0.7", "10.0.0.7"],
+    ["1.2.3.4a:5.6.7.8 and 1.2.3.4.5:9", "5.6.7.8"],
   ])("finds the first address in %j", (text, ip) => {
     expect(scan(text).ip).toBe(ip);
   });

@@ -191,8 +191,35 @@ describe("generic lines", () => {
       "error",
       "1234#0: connect() failed",
     ],
+    [
+      "081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 terminating",
+      "2008-11-09T20:36:15.000Z",
+      "info",
+      "dfs.DataNode$PacketResponder: PacketResponder 1 terminating",
+    ],
+    [
+      "2026-12-05 10:00:00.123 [main] WARN  com.example.Foo - slow",
+      "2026-12-05T10:00:00.123Z",
+      "warn",
+      "com.example.Foo - slow",
+    ],
   ])("reads %s", (text, time, level, key) => {
     expect(parse("generic", text)).toMatchObject({ matched: true, strict: true, time, level, key });
+  });
+
+  it("keeps a field after the time in the message when no level word follows it", () => {
+    expect(parse("generic", "2026-12-05 10:00:00 [main] started")).toMatchObject({
+      strict: false,
+      level: "unknown",
+      key: "[main] started",
+    });
+    expect(parse("generic", "081109 203615 148 blocks moved").key).toBe("148 blocks moved");
+  });
+
+  it("rejects compact times that are not yyMMdd HHmmss", () => {
+    expect(parse("generic", "081309 203615 148 INFO x").matched).toBe(false);
+    expect(parse("generic", "081109 2036155 INFO x").matched).toBe(false);
+    expect(parse("generic", "[081109 203615] INFO x").matched).toBe(false);
   });
 
   it("matches a line that starts with a level word but has no timestamp", () => {
@@ -205,6 +232,61 @@ describe("generic lines", () => {
 
   it("does not take a word that merely starts like a level for one", () => {
     expect(parse("generic", "2026-03-07T14:03:23Z Errors occurred").level).toBe("unknown");
+  });
+});
+
+describe("Apache httpd error log lines", () => {
+  it("reads 2.4's format: microsecond time, [module:level], client with port, AH code", () => {
+    const line = parse(
+      "apache-error",
+      "[Sat Dec 05 10:00:01.123456 2026] [core:error] [pid 1234:tid 140234] [client 203.0.113.9:51234] AH00126: Invalid URI in request",
+    );
+    expect(line).toEqual({
+      matched: true,
+      strict: true,
+      time: "2026-12-05T10:00:01.123Z",
+      level: "error",
+      key: "AH00126: Invalid URI in request",
+      errorType: "AH00126",
+      ip: "203.0.113.9",
+    });
+  });
+
+  it("reads 2.2's [level] field, a space-padded day and a client without port", () => {
+    expect(
+      parse("apache-error", "[Wed Oct  1 14:32:52 2000] [warn] [client 127.0.0.1] client denied by server"),
+    ).toMatchObject({
+      matched: true,
+      time: "2000-10-01T14:32:52.000Z",
+      level: "warn",
+      key: "client denied by server",
+      ip: "127.0.0.1",
+    });
+  });
+
+  it("maps trace1–8 to trace, takes the AH code after an errno prefix and no client from the message", () => {
+    expect(parse("apache-error", "[Sat Dec 05 10:00:01 2026] [rewrite:trace3] [pid 1] applying").level).toBe(
+      "trace",
+    );
+    expect(
+      parse(
+        "apache-error",
+        "[Sat Dec 05 10:00:01 2026] [proxy:error] [pid 9] (111)Connection refused: AH00957: http: attempt to connect to 127.0.0.1:8080 failed",
+      ),
+    ).toMatchObject({ level: "error", errorType: "AH00957", ip: null });
+  });
+
+  it("keeps IPv6 clients without their port", () => {
+    expect(
+      parse("apache-error", "[Sat Dec 05 10:00:01 2026] [core:info] [client 2001:db8::7:40000] AH00128: x")
+        .ip,
+    ).toBe("2001:db8::7");
+  });
+
+  it("rejects lines without the ctime stamp or a level field", () => {
+    expect(parse("apache-error", "[2026-12-05 10:00:01] [error] x").matched).toBe(false);
+    expect(parse("apache-error", "[Sat Dec 05 10:00:01 2026] [core:loud] x").matched).toBe(false);
+    expect(parse("apache-error", "[Sat Dec 05 10:00:01 2026] AH00126: x").matched).toBe(false);
   });
 });
 

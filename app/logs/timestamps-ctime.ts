@@ -1,0 +1,66 @@
+import { type Cursor, daysFromCivil, monthFromBytes } from "./timestamps";
+
+const MS_PER_DAY = 86_400_000;
+const MS_PER_MINUTE = 60_000;
+
+function digit(buf: Uint8Array, i: number): number {
+  const d = (buf[i] as number) - 48;
+  return d >= 0 && d <= 9 ? d : -1;
+}
+
+function twoDigits(buf: Uint8Array, i: number): number {
+  const a = digit(buf, i);
+  const b = digit(buf, i + 1);
+  return a < 0 || b < 0 ? -1 : a * 10 + b;
+}
+
+function isLetter(c: number | undefined): boolean {
+  return c !== undefined && (c | 0x20) >= 97 && (c | 0x20) <= 122;
+}
+
+/**
+ * The C `ctime` shape Apache httpd writes in its error log: `Sat Dec 05 10:00:01.123456 2026`
+ * (2.4, microseconds) or `Sat Dec 05 10:00:01 2026` (2.2); the day may be space-padded. The
+ * weekday is not checked against the date. No zone: read at `assumeOffsetMinutes`.
+ */
+export function parseCtimeTimestamp(
+  buf: Uint8Array,
+  i: number,
+  end: number,
+  assumeOffsetMinutes: number,
+  cursor: Cursor,
+): boolean {
+  if (end - i < 24) return false;
+  if (!isLetter(buf[i]) || !isLetter(buf[i + 1]) || !isLetter(buf[i + 2]) || buf[i + 3] !== 32) return false;
+  const month = monthFromBytes(buf, i + 4);
+  if (month < 0 || buf[i + 7] !== 32) return false;
+  const day = buf[i + 8] === 32 ? digit(buf, i + 9) : twoDigits(buf, i + 8);
+  if (buf[i + 10] !== 32 || buf[i + 13] !== 58 || buf[i + 16] !== 58) return false;
+  const hour = twoDigits(buf, i + 11);
+  const minute = twoDigits(buf, i + 14);
+  const second = twoDigits(buf, i + 17);
+  if (day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60)
+    return false;
+  let j = i + 19;
+  let ms = 0;
+  if (buf[j] === 46) {
+    let scale = 100;
+    j++;
+    while (j < end) {
+      const d = digit(buf, j);
+      if (d < 0) break;
+      ms += d * scale;
+      scale /= 10;
+      j++;
+    }
+    ms = Math.floor(ms);
+  }
+  if (buf[j] !== 32 || j + 5 > end) return false;
+  const y1 = twoDigits(buf, j + 1);
+  const y2 = twoDigits(buf, j + 3);
+  if (y1 < 0 || y2 < 0 || digit(buf, j + 5) >= 0) return false;
+  cursor.end = j + 5;
+  const timeOfDay = ((hour * 60 + minute) * 60 + second) * 1000 + ms - assumeOffsetMinutes * MS_PER_MINUTE;
+  cursor.ts = daysFromCivil(y1 * 100 + y2, month, day) * MS_PER_DAY + timeOfDay;
+  return true;
+}
