@@ -1,0 +1,26 @@
+import type { KubernetesCheckConfig } from "./config";
+import { listPods } from "./kubernetes-client";
+import { kubernetesFailure } from "./kubernetes-errors";
+import { assessPods, podHealthOutcome } from "./pod-health";
+import type { ProbeContext } from "./probe-context";
+import type { ProbeOutcome } from "./result";
+
+/** Lists the check's pods through the Kubernetes API and judges them (pod-health.ts). */
+export async function probeKubernetes(
+  check: KubernetesCheckConfig,
+  ctx: ProbeContext,
+): Promise<ProbeOutcome> {
+  let server = "(not loaded)";
+  try {
+    const kc = await ctx.kubeConfigFor(check);
+    server = kc.getCurrentCluster()?.server ?? server;
+    const list = await listPods(kc, check, ctx.signal);
+    return podHealthOutcome(assessPods(list, { maxRestarts: check.maxRestarts }), {
+      namespace: check.namespace,
+      labelSelector: check.labelSelector,
+      minPods: check.minPods,
+    });
+  } catch (error) {
+    return kubernetesFailure(error, check, server);
+  }
+}
