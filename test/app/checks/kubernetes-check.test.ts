@@ -3,7 +3,13 @@ import type { IncomingMessage } from "node:http";
 import * as path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { type CheckResult, checkDefaultsSchema, checkSchema, runChecksOnce } from "../../../app/checks";
+import {
+  type CheckResult,
+  checkDefaultsSchema,
+  checkSchema,
+  runChecksOnce,
+  targetOf,
+} from "../../../app/checks";
 import { closedPort, type LoopbackServer, startHttpServer } from "../../support/loopback";
 import { useTempDirs } from "../../support/temp-dir";
 
@@ -272,5 +278,47 @@ describe("kubernetes check credentials", () => {
 
     expect(result.status).toBe("down");
     expect(result.message).toMatch(/^inCluster: KUBERNETES_SERVICE_HOST\/PORT are not set/);
+  });
+});
+
+describe("kubernetes check breaker", () => {
+  it("keys the target by credentials source and context, whatever the namespace", () => {
+    const targets = [
+      { id: "a", type: "kubernetes", namespace: "shop" },
+      {
+        id: "b",
+        type: "kubernetes",
+        kubeconfig: "/etc/opsdeck/kubeconfig",
+        context: "prod",
+        namespace: "web",
+      },
+      { id: "c", type: "kubernetes", inCluster: true },
+    ].map((c) => targetOf(checkSchema.parse(c)));
+
+    expect(targets).toEqual([
+      "kubernetes:default",
+      "kubernetes:/etc/opsdeck/kubeconfig@prod",
+      "kubernetes:in-cluster",
+    ]);
+  });
+
+  it("opens for every check on a cluster whose API server does not answer, but not for a 403", async () => {
+    const file = await kubeconfig();
+    const checks = [
+      { id: "a", context: "offline", namespace: "shop" },
+      { id: "b", context: "offline", namespace: "web" },
+      { id: "c", namespace: "forbidden" },
+      { id: "d", namespace: "forbidden" },
+    ].map((c) => checkSchema.parse({ type: "kubernetes", kubeconfig: file, ...c }));
+    const defaults = checkDefaultsSchema.parse({ retries: 0, concurrency: 1, breaker: { failures: 1 } });
+
+    const results = await runChecksOnce(checks, defaults);
+
+    expect(results.map((r) => [r.checkId, r.message.split(":")[0]])).toEqual([
+      ["a", "cannot reach the API server http"],
+      ["b", "circuit open"],
+      ["c", "API server answered 403 Forbidden"],
+      ["d", "API server answered 403 Forbidden"],
+    ]);
   });
 });
