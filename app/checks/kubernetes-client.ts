@@ -19,8 +19,10 @@ export async function loadClient(): Promise<ClientModule> {
   try {
     return await import("@kubernetes/client-node");
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "MODULE_NOT_FOUND" && code !== "ERR_MODULE_NOT_FOUND") throw error;
     throw new KubeConfigError(
-      "kubernetes checks need @kubernetes/client-node, which this build does not include (the Lambda bundle leaves it out; run them from the server or agent)",
+      "kubernetes checks need @kubernetes/client-node, which this build does not include (the Lambda bundle leaves it out; run them from the server or the opsdeck CLI)",
       { cause: error },
     );
   }
