@@ -6,6 +6,9 @@ import { downOutcome, type ProbeOutcome, unreachableOutcome } from "./result";
 /** The `Status` object the API server sends with an error (`{ kind: "Status", message, reason, code }`). */
 const statusSchema = z.object({ message: z.string().optional(), reason: z.string().optional() });
 
+/** Node's codes for a certificate that did not verify (self-signed, unknown issuer, wrong name, expired). */
+const TLS_VERIFY_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/;
+
 /** What the generated client throws for a non-2xx answer (its ApiException), by shape. */
 interface ApiAnswer {
   code: number;
@@ -33,6 +36,11 @@ export function kubernetesFailure(
   if (error instanceof KubeConfigError) return downOutcome(error.message);
   if (isApiAnswer(error)) return answerOutcome(error, check, server);
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  // A handshake that failed verification counts like no answer (as for http checks), but says why.
+  if (typeof code === "string" && TLS_VERIFY_CODES.test(code))
+    return unreachableOutcome(
+      `API server ${server}: certificate not trusted (${code}); check the kubeconfig's certificate-authority(-data)`,
+    );
   if (error instanceof Error && (error.name === "AbortError" || typeof code === "string"))
     return unreachableOutcome(
       `cannot reach the API server ${server}: ${error.name === "AbortError" ? "aborted (timeout)" : code}`,

@@ -3,7 +3,7 @@ import { listPods } from "./kubernetes-client";
 import { kubernetesFailure } from "./kubernetes-errors";
 import { assessPods, podHealthOutcome } from "./pod-health";
 import type { ProbeContext } from "./probe-context";
-import type { ProbeOutcome } from "./result";
+import { downOutcome, type ProbeOutcome } from "./result";
 
 /** Lists the check's pods through the Kubernetes API and judges them (pod-health.ts). */
 export async function probeKubernetes(
@@ -15,6 +15,11 @@ export async function probeKubernetes(
     const kc = await ctx.kubeConfigFor(check);
     server = kc.getCurrentCluster()?.server ?? server;
     const list = await listPods(kc, check, ctx.signal);
+    // The client deserialises without validating: a proxy's `{}` must not read as "no pods".
+    if (!Array.isArray(list.items))
+      return downOutcome(
+        `API server ${server} answered, but not with a PodList (kind: ${list.kind ?? "none"})`,
+      );
     return podHealthOutcome(assessPods(list, { maxRestarts: check.maxRestarts }), {
       namespace: check.namespace,
       labelSelector: check.labelSelector,

@@ -2,6 +2,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import type { IncomingMessage } from "node:http";
 import * as path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
+import { generate } from "selfsigned";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   type CheckResult,
@@ -10,7 +11,7 @@ import {
   runChecksOnce,
   targetOf,
 } from "../../../app/checks";
-import { closedPort, type LoopbackServer, startHttpServer } from "../../support/loopback";
+import { closedPort, type LoopbackServer, startHttpServer, startHttpsServer } from "../../support/loopback";
 import { useTempDirs } from "../../support/temp-dir";
 
 const fixtures = path.resolve(__dirname, "../../fixtures/monitoring/kubernetes");
@@ -66,6 +67,10 @@ beforeAll(async () => {
         "Forbidden",
         'pods is forbidden: User "system:serviceaccount:ops:opsdeck" cannot list resource "pods" in API group "" in the namespace "forbidden"',
       );
+    if (ns === "not-a-podlist") {
+      res.writeHead(200, { "content-type": "application/json" });
+      return res.end(JSON.stringify({ kind: "Table", apiVersion: "meta.k8s.io/v1", rows: [] }));
+    }
     if (ns === "hang") {
       req.socket.once("close", () => onHungClosed());
       return;
@@ -199,6 +204,15 @@ describe("kubernetes check against a loopback API server", () => {
     expect(seen[0]?.path).toBe("/not-kubernetes/api/v1/namespaces/default/pods");
   });
 
+  it("is down when a 200 answer is not a PodList, rather than reading it as no pods", async () => {
+    const result = await run({ kubeconfig: await kubeconfig(), namespace: "not-a-podlist" });
+
+    expect(result).toMatchObject({
+      status: "down",
+      message: `API server ${api.url} answered, but not with a PodList (kind: Table)`,
+    });
+  });
+
   it("times out, aborting the request so its connection is closed", async () => {
     hungRequestClosed = new Promise((resolve) => {
       onHungClosed = resolve;
@@ -320,5 +334,54 @@ describe("kubernetes check breaker", () => {
       ["c", "API server answered 403 Forbidden"],
       ["d", "API server answered 403 Forbidden"],
     ]);
+  });
+});
+
+describe("kubernetes check over TLS", () => {
+  /** A self-signed certificate for 127.0.0.1, standing in for a cluster CA. */
+  function certificate() {
+    return generate([{ name: "commonName", value: "kube-apiserver" }], {
+      keyType: "ec",
+      algorithm: "sha256",
+      extensions: [{ name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }] }],
+    });
+  }
+
+  async function tlsKubeconfig(server: string, caPem: string): Promise<string> {
+    const file = path.join(await tempDir(), "kubeconfig");
+    const ca = Buffer.from(caPem).toString("base64");
+    await writeFile(
+      file,
+      [
+        "apiVersion: v1",
+        "kind: Config",
+        `clusters: [{ name: tls, cluster: { server: "${server}", certificate-authority-data: ${ca} } }]`,
+        `users: [{ name: ops, user: { token: ${TOKEN} } }]`,
+        "contexts: [{ name: tls, context: { cluster: tls, user: ops } }]",
+        "current-context: tls",
+        "",
+      ].join("\n"),
+    );
+    return file;
+  }
+
+  it("trusts the API server through the kubeconfig's certificate-authority-data, and only that", async () => {
+    const [serving, other] = await Promise.all([certificate(), certificate()]);
+    const pods = await readFile(path.join(fixtures, "healthy.json"));
+    const tls = await startHttpsServer({ key: serving.private, cert: serving.cert }, (_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" }).end(pods);
+    });
+    try {
+      const trusted = await run({ kubeconfig: await tlsKubeconfig(tls.url, serving.cert) });
+      const untrusted = await run({ kubeconfig: await tlsKubeconfig(tls.url, other.cert) });
+
+      expect(trusted.status).toBe("up");
+      expect(untrusted.status).toBe("down");
+      expect(untrusted.message).toBe(
+        `API server ${tls.url}: certificate not trusted (DEPTH_ZERO_SELF_SIGNED_CERT); check the kubeconfig's certificate-authority(-data)`,
+      );
+    } finally {
+      await tls.close();
+    }
   });
 });
