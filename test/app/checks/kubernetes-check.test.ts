@@ -6,6 +6,7 @@ import { generate } from "selfsigned";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   type CheckResult,
+  CheckRunner,
   checkDefaultsSchema,
   checkSchema,
   runChecksOnce,
@@ -292,6 +293,39 @@ describe("kubernetes check credentials", () => {
 
     expect(result.status).toBe("down");
     expect(result.message).toMatch(/^inCluster: KUBERNETES_SERVICE_HOST\/PORT are not set/);
+  });
+});
+
+describe("kubernetes check kubeconfig cache", () => {
+  it("reuses a loaded kubeconfig for kubeConfigCacheMs, then reads the file again", async () => {
+    const file = await kubeconfig();
+    let now = Date.parse("2026-12-06T21:00:00Z");
+    const runner = new CheckRunner(checkDefaultsSchema.parse({ retries: 0 }), {
+      now: () => new Date(now),
+      kubeConfigCacheMs: 60_000,
+    });
+    const check = checkSchema.parse({
+      id: "pods",
+      type: "kubernetes",
+      kubeconfig: file,
+      namespace: "healthy",
+    });
+    try {
+      const first = await runner.run(check);
+      await writeFile(file, (await readFile(file, "utf8")).replace(TOKEN, "rotated-token"));
+      const cached = await runner.run(check);
+      now += 60_000;
+      const reloaded = await runner.run(check);
+
+      expect([first.status, cached.status, reloaded.status]).toEqual(["up", "up", "down"]);
+      expect(seen.map((r) => r.authorization)).toEqual([
+        `Bearer ${TOKEN}`,
+        `Bearer ${TOKEN}`,
+        "Bearer rotated-token",
+      ]);
+    } finally {
+      await runner.close();
+    }
   });
 });
 
