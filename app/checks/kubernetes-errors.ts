@@ -28,24 +28,40 @@ function isApiAnswer(error: unknown): error is ApiAnswer {
  * kubeconfig are down; no answer at all (refused, reset, DNS, aborted) is unreachable, so it
  * counts toward the cluster's breaker. Never includes request headers: they carry the token.
  */
+export interface KubernetesTarget {
+  /** The API server URL, once the kubeconfig loaded. */
+  server: string;
+  /** The credential plugin the kubeconfig's user runs (`aws`, `gke-gcloud-auth-plugin`), if any. */
+  execCommand?: string | undefined;
+}
+
 export function kubernetesFailure(
   error: unknown,
   check: KubernetesCheckConfig,
-  server: string,
+  { server, execCommand }: KubernetesTarget,
 ): ProbeOutcome {
   if (error instanceof KubeConfigError) return downOutcome(error.message);
   if (isApiAnswer(error)) return answerOutcome(error, check, server);
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (!(error instanceof Error)) return downOutcome(`listing pods failed: ${String(error)}`);
+  if (error.name === "AbortError")
+    return unreachableOutcome(`cannot reach the API server ${server}: aborted`);
+  // node-fetch wraps connection and TLS failures in FetchError with the system code; anything else
+  // (an unreadable token file, an exec plugin that failed) is about the credentials, not the server.
+  if (error.name !== "FetchError") {
+    // The client rejects with the plugin's stderr, which may be empty.
+    if (execCommand !== undefined)
+      return downOutcome(
+        `credential plugin ${execCommand} failed: ${error.message.trim() || "it exited with an error and printed nothing"}`,
+      );
+    return downOutcome(`listing pods failed: ${error.message}`);
+  }
+  const code = (error as NodeJS.ErrnoException).code;
   // A handshake that failed verification counts like no answer (as for http checks), but says why.
-  if (typeof code === "string" && TLS_VERIFY_CODES.test(code))
+  if (code !== undefined && TLS_VERIFY_CODES.test(code))
     return unreachableOutcome(
       `API server ${server}: certificate not trusted (${code}); check the kubeconfig's certificate-authority(-data)`,
     );
-  if (error instanceof Error && (error.name === "AbortError" || typeof code === "string"))
-    return unreachableOutcome(
-      `cannot reach the API server ${server}: ${error.name === "AbortError" ? "aborted (timeout)" : code}`,
-    );
-  return downOutcome(`listing pods failed: ${error instanceof Error ? error.message : String(error)}`);
+  return unreachableOutcome(`cannot reach the API server ${server}: ${code ?? error.message}`);
 }
 
 function answerOutcome(error: ApiAnswer, check: KubernetesCheckConfig, server: string): ProbeOutcome {

@@ -1,6 +1,6 @@
 import type { KubernetesCheckConfig } from "./config";
 import { listPods } from "./kubernetes-client";
-import { kubernetesFailure } from "./kubernetes-errors";
+import { type KubernetesTarget, kubernetesFailure } from "./kubernetes-errors";
 import { assessPods, podHealthOutcome } from "./pod-health";
 import type { ProbeContext } from "./probe-context";
 import { downOutcome, type ProbeOutcome } from "./result";
@@ -10,10 +10,12 @@ export async function probeKubernetes(
   check: KubernetesCheckConfig,
   ctx: ProbeContext,
 ): Promise<ProbeOutcome> {
-  let server = "(not loaded)";
+  const target: KubernetesTarget = { server: "(not loaded)" };
   try {
     const kc = await ctx.kubeConfigFor(check);
-    server = kc.getCurrentCluster()?.server ?? server;
+    target.server = kc.getCurrentCluster()?.server ?? target.server;
+    target.execCommand = kc.getCurrentUser()?.exec?.command;
+    const { server } = target;
     const list = await listPods(kc, check, ctx.signal);
     // The client deserialises without validating: a proxy's `{}` must not read as "no pods".
     if (!Array.isArray(list.items))
@@ -26,6 +28,6 @@ export async function probeKubernetes(
       minPods: check.minPods,
     });
   } catch (error) {
-    return kubernetesFailure(error, check, server);
+    return kubernetesFailure(error, check, target);
   }
 }

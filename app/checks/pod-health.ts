@@ -32,6 +32,7 @@ export interface PodFinding {
 export interface PodAssessment {
   /** Pods that count: not Succeeded and not terminating. */
   pods: number;
+  /** Of those, pods whose Ready condition is True (a restarting pod may be ready and still a finding). */
   ready: number;
   findings: PodFinding[];
 }
@@ -47,9 +48,8 @@ export function assessPods(list: V1PodList, options: PodHealthOptions = {}): Pod
     // Completed jobs are done, and a terminating pod (a rollout, a scale-down) is on its way out.
     if (pod.status?.phase === "Succeeded" || pod.metadata?.deletionTimestamp !== undefined) continue;
     assessment.pods++;
-    const findings = podFindings(pod, options);
-    if (findings.length === 0 && isReady(pod)) assessment.ready++;
-    assessment.findings.push(...findings);
+    if (isReady(pod)) assessment.ready++;
+    assessment.findings.push(...podFindings(pod, options));
   }
   return assessment;
 }

@@ -264,6 +264,25 @@ describe("kubernetes check credentials", () => {
     expect(result.message).toMatch(new RegExp(`^kubeconfig: cannot load ${missing}: .*ENOENT`));
   });
 
+  it("reports an exec credential plugin that fails as a credentials problem, not an unreachable server", async () => {
+    const file = await kubeconfig();
+    await writeFile(
+      file,
+      (await readFile(file, "utf8")).replace(
+        `token: ${TOKEN}`,
+        "exec: { apiVersion: client.authentication.k8s.io/v1beta1, command: /bin/false, interactiveMode: Never }",
+      ),
+    );
+
+    const result = await run({ kubeconfig: file, namespace: "healthy" });
+
+    expect(result.status).toBe("down");
+    expect(result.message).toBe(
+      "credential plugin /bin/false failed: it exited with an error and printed nothing",
+    );
+    expect(seen).toEqual([]);
+  });
+
   it("falls back to $KUBECONFIG like kubectl", async () => {
     vi.stubEnv("KUBECONFIG", await kubeconfig());
 
