@@ -56,7 +56,9 @@ export const bundles: Record<string, Bundle> = {
   lambda: {
     entry: "lambda/handler.ts",
     outfile: "dist/lambda/index.js",
-    external: ["@aws-sdk/*"],
+    // The Kubernetes client (~3.5 MB) stays out: a kubernetes check run here is down, saying so
+    // (app/checks/kubernetes-client.ts); cluster checks belong to the server or agent.
+    external: ["@aws-sdk/*", "@kubernetes/client-node"],
     plugins: [leanLambdaPlugin],
   },
   server: { entry: "dashboard/main.ts", outfile: "dist/server/index.js", workers: [LOG_SCAN_WORKER] },

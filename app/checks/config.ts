@@ -2,6 +2,7 @@ import { z } from "zod";
 import { alertRulesOverrideSchema } from "../alerts/config";
 import { nonNegativeInt, positiveInt, regexSource, slug } from "../config/fields";
 import { remediationSchema } from "../remediation/config";
+import { labelSelectorProblem } from "./label-selector";
 
 /** Settings every check inherits unless it sets its own. */
 export const checkDefaultsSchema = z.strictObject({
@@ -114,11 +115,50 @@ export const dnsCheckSchema = z.strictObject({
   server: z.string().min(1).optional(),
 });
 
+/** A namespace name: a DNS-1123 label. */
+const namespaceName = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
+  error: "expected a namespace name (lower-case letters, digits and dashes, at most 63)",
+});
+
+const labelSelector = z.string().superRefine((value, ctx) => {
+  const problem = labelSelectorProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", message: `expected a label selector: ${problem}` });
+});
+
+export const kubernetesCheckSchema = z
+  .strictObject({
+    ...commonFields,
+    type: z.literal("kubernetes"),
+    namespace: namespaceName.default("default"),
+    /** Only pods matching it (`app=web,tier!=cache`); every pod in the namespace when unset. */
+    labelSelector: labelSelector.optional(),
+    /** A kubeconfig file; without it (and without inCluster): $KUBECONFIG, then ~/.kube/config. */
+    kubeconfig: z.string().min(1).optional(),
+    /** A context of the kubeconfig; its current-context when unset. */
+    context: z.string().min(1).optional(),
+    /** Use the pod's service account (KUBERNETES_SERVICE_HOST and the mounted token). */
+    inCluster: z.boolean().default(false),
+    /** Fewer matching pods than this (Succeeded and terminating ones not counted) is down. */
+    minPods: positiveInt.default(1),
+    /** A container restarted more often than this makes the check degraded; unset: restarts are ignored. */
+    maxRestarts: nonNegativeInt.optional(),
+  })
+  .superRefine((check, ctx) => {
+    for (const field of ["kubeconfig", "context"] as const)
+      if (check.inCluster && check[field] !== undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: [field],
+          message: "cannot be combined with inCluster: true (in-cluster auth uses the service account)",
+        });
+  });
+
 export const checkSchema = z.discriminatedUnion("type", [
   httpCheckSchema,
   statuspageCheckSchema,
   tcpCheckSchema,
   dnsCheckSchema,
+  kubernetesCheckSchema,
 ]);
 
 /** Check ids name store keys and metric series, so they must be unique. */
@@ -137,4 +177,5 @@ export type HttpCheckConfig = z.output<typeof httpCheckSchema>;
 export type StatuspageCheckConfig = z.output<typeof statuspageCheckSchema>;
 export type TcpCheckConfig = z.output<typeof tcpCheckSchema>;
 export type DnsCheckConfig = z.output<typeof dnsCheckSchema>;
+export type KubernetesCheckConfig = z.output<typeof kubernetesCheckSchema>;
 export type CheckType = CheckConfig["type"];

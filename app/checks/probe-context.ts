@@ -1,5 +1,6 @@
+import type { KubeConfig } from "@kubernetes/client-node";
 import type { Dispatcher } from "undici";
-import type { HttpCheckConfig } from "./config";
+import type { HttpCheckConfig, KubernetesCheckConfig } from "./config";
 import type { DnsResolver } from "./dns-probe";
 import type { CertificateInfo } from "./result";
 
@@ -14,4 +15,6 @@ export interface ProbeContext {
   /** The peer certificate of an https URL (cached per origin for a while). */
   certificateFor(check: HttpCheckConfig, url: URL, signal: AbortSignal): Promise<CertificateInfo>;
   createResolver(server?: string): DnsResolver;
+  /** The check's loaded kubeconfig (cached for a while, so exec plugins' tokens are reused). */
+  kubeConfigFor(check: KubernetesCheckConfig): Promise<KubeConfig>;
 }

@@ -3,7 +3,7 @@ import { z } from "zod";
 /** Schema for CheckResults read back from the store (they are external input there). */
 export const checkResultSchema = z.object({
   checkId: z.string(),
-  type: z.enum(["http", "statuspage", "tcp", "dns"]),
+  type: z.enum(["http", "statuspage", "tcp", "dns", "kubernetes"]),
   status: z.enum(["up", "degraded", "down"]),
   startedAt: z.string(),
   durationMs: z.number(),

@@ -1,5 +1,6 @@
 import { setMaxListeners } from "node:events";
 import { readFile } from "node:fs/promises";
+import type { KubeConfig } from "@kubernetes/client-node";
 import {
   BrokenCircuitError,
   type CircuitBreakerPolicy,
@@ -17,9 +18,11 @@ import {
 } from "cockatiel";
 import pLimit from "p-limit";
 import { Agent, type Dispatcher } from "undici";
-import type { CheckConfig, CheckDefaults, HttpCheckConfig } from "./config";
+import type { CheckConfig, CheckDefaults, HttpCheckConfig, KubernetesCheckConfig } from "./config";
 import { createDnsResolver, type DnsResolver, probeDns } from "./dns-probe";
 import { probeHttp } from "./http-probe";
+import { kubeConfigSource, loadKubeConfig } from "./kubernetes-client";
+import { probeKubernetes } from "./kubernetes-probe";
 import type { ProbeContext } from "./probe-context";
 import {
   type CancelledCheck,
@@ -40,6 +43,8 @@ export interface CheckRunnerDeps {
   createResolver?: (server?: string) => DnsResolver;
   /** How long a certificate read is reused for the same origin (certificates change rarely). */
   certificateCacheMs?: number;
+  /** How long a loaded kubeconfig is reused (a rotated token file is picked up after this). */
+  kubeConfigCacheMs?: number;
 }
 
 export interface RunOptions {
@@ -62,7 +67,9 @@ export interface RoundRun {
  * The endpoint a check probes, which keys its circuit breaker (shared by every check on it):
  * http and statuspage: the URL's origin (`https://api.example.com:8443`, default port left out);
  * tcp: `host:port`; dns: `dns://<server or "system">/<hostname>` (every record type of one name
- * asked of one resolver; a resolver that fails for one name may still answer for others).
+ * asked of one resolver; a resolver that fails for one name may still answer for others);
+ * kubernetes: `kubernetes:<kubeconfig path, "default" or "in-cluster">[@context]` (one cluster's API
+ * server, whatever the namespace).
  */
 export function targetOf(check: CheckConfig): string {
   switch (check.type) {
@@ -75,6 +82,8 @@ export function targetOf(check: CheckConfig): string {
     }
     case "dns":
       return `dns://${check.server ?? "system"}/${check.hostname.toLowerCase().replace(/\.$/, "")}`;
+    case "kubernetes":
+      return `kubernetes:${kubeConfigSource(check)}`;
   }
 }
 
@@ -102,9 +111,11 @@ export class CheckRunner {
   private readonly now: () => Date;
   private readonly createResolver: (server?: string) => DnsResolver;
   private readonly certificateCacheMs: number;
+  private readonly kubeConfigCacheMs: number;
   private readonly breakers = new Map<string, CircuitBreakerPolicy>();
   private readonly dispatchers = new Map<string, Promise<Agent>>();
   private readonly certificates = new Map<string, { at: number; value: Promise<CertificateInfo> }>();
+  private readonly kubeConfigs = new Map<string, { at: number; value: Promise<KubeConfig> }>();
   private readonly policies = new Map<string, IPolicy>();
   private readonly timeouts = new Map<number, TimeoutPolicy>();
   /** Signal for calls without one; shared, so a run does not pay for a fresh AbortController. */
@@ -118,6 +129,7 @@ export class CheckRunner {
     this.now = deps.now ?? (() => new Date());
     this.createResolver = deps.createResolver ?? createDnsResolver;
     this.certificateCacheMs = deps.certificateCacheMs ?? 3_600_000;
+    this.kubeConfigCacheMs = deps.kubeConfigCacheMs ?? 300_000;
     setMaxListeners(1_000_000, this.idle);
   }
 
@@ -227,6 +239,7 @@ export class CheckRunner {
       dispatcherFor: (c) => this.dispatcherFor(c),
       certificateFor: (c, url, s) => this.certificateFor(c, url, s),
       createResolver: this.createResolver,
+      kubeConfigFor: (c) => this.kubeConfigFor(c),
     };
     switch (check.type) {
       case "http":
@@ -237,6 +250,8 @@ export class CheckRunner {
         return probeTcp(check, ctx);
       case "dns":
         return probeDns(check, ctx);
+      case "kubernetes":
+        return probeKubernetes(check, ctx);
     }
   }
 
@@ -333,6 +348,21 @@ export class CheckRunner {
     })();
     this.certificates.set(key, { at: nowMs, value });
     value.catch(() => this.certificates.delete(key));
+    return value;
+  }
+
+  /**
+   * Loaded kubeconfigs, per source, for `kubeConfigCacheMs`: the client's exec plugins (aws eks
+   * get-token) cache their tokens per loaded config, so reloading every round would rerun them.
+   */
+  private kubeConfigFor(check: KubernetesCheckConfig): Promise<KubeConfig> {
+    const key = kubeConfigSource(check);
+    const nowMs = this.now().getTime();
+    const cached = this.kubeConfigs.get(key);
+    if (cached && nowMs - cached.at < this.kubeConfigCacheMs) return cached.value;
+    const value = loadKubeConfig(check);
+    this.kubeConfigs.set(key, { at: nowMs, value });
+    value.catch(() => this.kubeConfigs.delete(key));
     return value;
   }
 }

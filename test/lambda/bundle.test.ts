@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
@@ -58,8 +58,15 @@ describe("the built Lambda bundle", () => {
         { id: "plain", type: "http", url: `${service.url}/` },
         // Custom TLS settings route the probe through undici's Agent, which the lean bundle ships alone.
         { id: "agent", type: "http", url: `${service.url}/`, tls: { insecure: true } },
+        // The bundle leaves the Kubernetes client out: the check is down and says why.
+        { id: "pods", type: "kubernetes", kubeconfig: path.join(dir, "kubeconfig") },
       ],
     };
+    // Like the Lambda runtime, only the AWS SDK is there to require (its own dependencies resolve
+    // from the repository through the symlink's real path).
+    const runtimeModules = path.join(dir, "runtime-modules");
+    await mkdir(runtimeModules);
+    await symlink(path.join(root, "node_modules/@aws-sdk"), path.join(runtimeModules, "@aws-sdk"));
 
     const { stdout } = await run(
       process.execPath,
@@ -74,7 +81,7 @@ describe("the built Lambda bundle", () => {
         // The bundle leaves @aws-sdk/* to the Lambda runtime; here they come from the repository.
         env: {
           PATH: process.env.PATH,
-          NODE_PATH: path.join(root, "node_modules"),
+          NODE_PATH: runtimeModules,
           OPSDECK_CONFIG: JSON.stringify(config),
         },
       },
@@ -84,9 +91,13 @@ describe("the built Lambda bundle", () => {
       Record<string, unknown>,
       { statusCode: number; body: string },
     ];
-    expect(round).toMatchObject({ checks: 2, down: 0, errors: [] });
+    expect(round).toMatchObject({ checks: 3, down: 1, errors: [] });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('data-check="plain" data-status="up"');
     expect(page.body).toContain('data-check="agent" data-status="up"');
+    expect(page.body).toContain('data-check="pods" data-status="down"');
+    expect(page.body).toContain(
+      "kubernetes checks need @kubernetes/client-node, which this build does not include",
+    );
   });
 });

@@ -1,10 +1,12 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BackupListing } from "../../../app/backup";
+import type { CheckResult } from "../../../app/checks";
 import { EXIT } from "../../../app/cli/exit-codes";
 import type { LogAnalysis } from "../../../app/logs";
+import { startHttpServer } from "../../support/loopback";
 import { useTempDirs } from "../../support/temp-dir";
 import { writeTree } from "../backup/helpers";
 import { buildCli, runNode } from "./bundle-support";
@@ -69,6 +71,40 @@ describe("the opsdeck bundle (dist/cli/opsdeck.js)", () => {
     expect((JSON.parse(list.stdout) as BackupListing[]).map((b) => [b.host, b.label, b.complete])).toEqual([
       ["web01", "etc", true],
     ]);
+  });
+
+  it("runs a kubernetes check through the bundled Kubernetes client", async () => {
+    const pods = await readFile(path.join(root, "test/fixtures/monitoring/kubernetes/healthy.json"));
+    const api = await startHttpServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" }).end(pods);
+    });
+    try {
+      const dir = await tempDir();
+      const kubeconfig = path.join(dir, "kubeconfig");
+      await writeFile(
+        kubeconfig,
+        JSON.stringify({
+          apiVersion: "v1",
+          kind: "Config",
+          clusters: [{ name: "c", cluster: { server: api.url, "insecure-skip-tls-verify": true } }],
+          users: [{ name: "u", user: { token: "t" } }],
+          contexts: [{ name: "c", context: { cluster: "c", user: "u" } }],
+          "current-context": "c",
+        }),
+      );
+      const config = path.join(dir, "opsdeck.json");
+      await writeFile(
+        config,
+        JSON.stringify({ checks: [{ id: "pods", type: "kubernetes", kubeconfig, namespace: "shop" }] }),
+      );
+
+      const run = await runNode(bundle, ["check", "--json", "-c", config]);
+
+      expect(run.stderr).toBe("");
+      expect(JSON.parse(run.stdout) as CheckResult[]).toMatchObject([{ checkId: "pods", status: "up" }]);
+    } finally {
+      await api.close();
+    }
   });
 
   it("exits with the documented code and one line for a known error", async () => {

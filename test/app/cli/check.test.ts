@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../../../app/cli/exit-codes";
@@ -9,8 +9,17 @@ import { opsdeck } from "./support";
 const tempDir = useTempDirs("opsdeck-cli-check");
 let service: LoopbackServer;
 
+const crashloopPods = path.resolve(__dirname, "../../fixtures/monitoring/kubernetes/crashloop.json");
+
 beforeAll(async () => {
   service = await startHttpServer((req, res) => {
+    // Doubles as a Kubernetes API server for the kubernetes check.
+    if (req.url?.startsWith("/api/v1/namespaces/shop/pods")) {
+      readFile(crashloopPods).then((body) =>
+        res.writeHead(200, { "content-type": "application/json" }).end(body),
+      );
+      return;
+    }
     res.statusCode = req.url === "/fail" ? 503 : 200;
     res.end(req.url === "/fail" ? "down" : "ok");
   });
@@ -63,5 +72,31 @@ describe("opsdeck check", () => {
     expect(unknown.code).toBe(EXIT.usage);
     expect(unknown.stderr).toContain("no check named wbe");
     expect(unknown.stderr).toContain("known: web, api");
+  });
+
+  it("runs a kubernetes check and names the crash-looping pod in the table", async () => {
+    const kubeconfig = path.join(await tempDir(), "kubeconfig");
+    await writeFile(
+      kubeconfig,
+      [
+        "apiVersion: v1",
+        "kind: Config",
+        `clusters: [{ name: local, cluster: { server: "${service.url}", insecure-skip-tls-verify: true } }]`,
+        "users: [{ name: ops, user: { token: t0ken } }]",
+        "contexts: [{ name: local, context: { cluster: local, user: ops } }]",
+        "current-context: local",
+        "",
+      ].join("\n"),
+    );
+    const file = await config(
+      `  - { id: shop-pods, type: kubernetes, kubeconfig: "${kubeconfig}", namespace: shop, labelSelector: app=web }\n`,
+    );
+
+    const run = await opsdeck(["check", "--config", file]);
+
+    expect(run.code).toBe(EXIT.unhealthy);
+    expect(run.stdout.split("\n").find((l) => l.startsWith("shop-pods "))).toMatch(
+      /kubernetes\s+DOWN\s+.*1 of 2 pods unhealthy: web-6d4b8c7f9d-p5lnc\/app CrashLoopBackOff/,
+    );
   });
 });

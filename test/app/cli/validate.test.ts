@@ -97,6 +97,27 @@ describe("opsdeck validate", () => {
     expect(run.stdout).toContain(`${config}:6:1: (root): unrecognized key: "chekcs"`);
   });
 
+  it("names a kubernetes check's bad label selector and the requirement at fault, with its position", async () => {
+    const config = await file(
+      "opsdeck.yaml",
+      [
+        "checks:",
+        "  - id: shop-pods",
+        "    type: kubernetes",
+        "    namespace: shop",
+        '    labelSelector: "app=web,tier in (a,-b)"',
+        "",
+      ].join("\n"),
+    );
+
+    const run = await opsdeck(["validate", "--config", config]);
+
+    expect(run.code).toBe(EXIT.invalid);
+    expect(run.stdout).toContain(
+      `${config}:5:5: checks[0].labelSelector: expected a label selector: requirement 2 ("tier in (a,-b)"): value "-b" must be`,
+    );
+  });
+
   it("reports a plain-text secret in a stack file where it is written", async () => {
     const stack = await file(
       "Pulumi.dev.yaml",

@@ -68,7 +68,7 @@ describe("app config", () => {
       "checks[1].url: expected an http:// or https:// URL (line 9)",
       "checks[2].timeoutMs: expected a positive integer (line 13)",
       "checks[3].port: expected a port number between 1 and 65535 (line 17)",
-      "checks[4].type: invalid discriminator value. Expected 'http' | 'statuspage' | 'tcp' | 'dns' (line 19)",
+      "checks[4].type: invalid discriminator value. Expected 'http' | 'statuspage' | 'tcp' | 'dns' | 'kubernetes' (line 19)",
       "alerts.openAfter: expected a positive integer (line 21)",
       "thresholds.cpu.critical: critical must be ≥ warning (line 26)",
       '(root): unrecognized key: "chekcs" (line 27)',
