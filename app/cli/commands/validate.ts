@@ -43,7 +43,8 @@ export function registerValidate(program: Command, ctx: CliContext): void {
       const reports: FileReport[] = [];
       for (const { file, kind } of targets) {
         const text = await readFile(file, "utf8");
-        const issues = kind === "stack" ? stackFileIssues(text) : appConfigFileIssues(text, undefined, ctx.io.env);
+        const issues =
+          kind === "stack" ? stackFileIssues(text) : appConfigFileIssues(text, undefined, ctx.io.env);
         reports.push({ file, kind, valid: issues.length === 0, issues });
       }
       if (options.json) ctx.printJson({ valid: reports.every((r) => r.valid), files: reports });
