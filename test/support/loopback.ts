@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import * as http from "node:http";
 import * as https from "node:https";
 import type { AddressInfo } from "node:net";
@@ -62,4 +63,45 @@ export async function closedPort(): Promise<number> {
   const port = await listen(server);
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/**
+ * A port on 127.0.0.1 where a TCP connect hangs: a child process listens with a backlog of 1 and is
+ * stopped (SIGSTOP), so it never accepts; once two connections fill its accept queue the kernel
+ * drops every further SYN, as a firewall that drops packets would. `close` kills the child.
+ */
+export async function startSilentTcpPeer(): Promise<{ port: number; close(): Promise<void> }> {
+  const child = spawn(
+    process.execPath,
+    [
+      "-e",
+      "require('net').createServer().listen({ host: '127.0.0.1', port: 0, backlog: 1 }, function () { console.log(this.address().port) })",
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once("error", reject);
+    child.stdout.once("data", (data) => resolve(Number(String(data).trim())));
+  });
+  child.kill("SIGSTOP");
+  const queued: net.Socket[] = [];
+  const close = async () => {
+    for (const socket of queued) socket.destroy();
+    child.kill("SIGKILL");
+    await exited;
+  };
+  // The queue holds backlog + 1 connections; the kernel completes their handshakes itself.
+  for (let i = 0; i < 2; i++) {
+    const socket = net.connect(port, "127.0.0.1");
+    queued.push(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.once("connect", resolve);
+      socket.once("error", reject);
+    }).catch(async (error: unknown) => {
+      await close();
+      throw error;
+    });
+  }
+  return { port, close };
 }

@@ -2,7 +2,7 @@ import * as dgram from "node:dgram";
 import dns2 from "dns2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CheckRunner, checkDefaultsSchema, checkSchema, runChecksOnce, targetOf } from "../../../app/checks";
-import { closedPort, startTcpServer } from "../../support/loopback";
+import { closedPort, startSilentTcpPeer, startTcpServer } from "../../support/loopback";
 
 const noRetries = checkDefaultsSchema.parse({ retries: 0 });
 
@@ -28,6 +28,27 @@ describe("tcp check", () => {
 
     expect(result?.status).toBe("down");
     expect(result?.message).toContain("ECONNREFUSED");
+  });
+
+  it("reports down within its timeout when the peer never completes the handshake", async () => {
+    const peer = await startSilentTcpPeer();
+    try {
+      const check = checkSchema.parse({
+        id: "db",
+        type: "tcp",
+        host: "127.0.0.1",
+        port: peer.port,
+        timeoutMs: 300,
+      });
+
+      const [result] = await runChecksOnce([check], noRetries);
+
+      expect(result?.status).toBe("down");
+      expect(result?.message).toContain("timeout");
+      expect(result?.durationMs).toBeLessThan(2_000);
+    } finally {
+      await peer.close();
+    }
   });
 
   it("shares one breaker among the checks on a refused host:port", async () => {

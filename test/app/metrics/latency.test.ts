@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { measureLatency, measureTcpConnect } from "../../../app/metrics";
-import { closedPort, type LoopbackServer, startTcpServer } from "../../support/loopback";
+import { closedPort, type LoopbackServer, startSilentTcpPeer, startTcpServer } from "../../support/loopback";
 
 describe("TCP connect latency", () => {
   const servers: LoopbackServer[] = [];
@@ -36,6 +36,29 @@ describe("TCP connect latency", () => {
       connectSeconds: null,
       error: "ECONNREFUSED",
     });
+  });
+
+  it("gives up after its timeout on a peer that drops the handshake, as data", async () => {
+    const peer = await startSilentTcpPeer();
+    try {
+      const started = performance.now();
+
+      const result = await measureTcpConnect(
+        { name: "dropped", host: "127.0.0.1", port: peer.port },
+        { timeoutMs: 300 },
+      );
+
+      expect(result).toEqual({
+        target: "dropped",
+        address: `127.0.0.1:${peer.port}`,
+        up: false,
+        connectSeconds: null,
+        error: "timed out after 300 ms",
+      });
+      expect(performance.now() - started).toBeLessThan(2_000);
+    } finally {
+      await peer.close();
+    }
   });
 
   it("resolves a host name and reports the address as configured", async () => {
