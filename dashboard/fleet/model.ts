@@ -49,6 +49,15 @@ export interface FleetHost {
   memoryPercent?: number;
   load1?: number;
   disks: { mount: string; usedPercent: number }[];
+  /** Block devices with their rates since the previous sample (null on the first one). */
+  diskIO: {
+    device: string;
+    utilizationPercent: number | null;
+    readBytesPerSecond: number | null;
+    writeBytesPerSecond: number | null;
+  }[];
+  /** TCP connect time to each configured peer; a failed connect keeps its reason. */
+  latency: { target: string; up: boolean; connectMs: number | null; error?: string }[];
   /** Open alerts about this host (heartbeat and thresholds). */
   alerts: { subject: string; severity: Incident["severity"]; title: string; openedAt: string }[];
   /** null: the host has not reported backups. */
@@ -91,6 +100,18 @@ export function fleetView(state: DashboardState): FleetView {
             }
           : {}),
         disks: (snapshot?.filesystems ?? []).map((f) => ({ mount: f.mount, usedPercent: f.usedPercent })),
+        diskIO: (snapshot?.diskIO ?? []).map((d) => ({
+          device: d.device,
+          utilizationPercent: d.ioUtilizationPercent,
+          readBytesPerSecond: d.readBytesPerSecond,
+          writeBytesPerSecond: d.writeBytesPerSecond,
+        })),
+        latency: (snapshot?.latency ?? []).map((l) => ({
+          target: l.target,
+          up: l.up,
+          connectMs: l.connectSeconds === null ? null : l.connectSeconds * 1_000,
+          ...(l.error ? { error: l.error } : {}),
+        })),
         alerts: state.overview.incidents.open
           .filter((i) => i.subject.startsWith(`host:${h.host}:`))
           .map((i) => ({ subject: i.subject, severity: i.severity, title: i.title, openedAt: i.openedAt })),

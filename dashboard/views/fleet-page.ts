@@ -1,6 +1,6 @@
 import { formatAge } from "../../app/hosts/heartbeat";
 import type { FleetHost, FleetView } from "../fleet/model";
-import { ago, bytes, timestamp } from "./format";
+import { ago, bytes, duration, timestamp } from "./format";
 import { type Html, html } from "./html";
 
 /** The fleet view's <main>: one row per host that ever sent a heartbeat. */
@@ -9,7 +9,7 @@ export function fleetMain(view: FleetView): Html {
 ${
   view.hosts.length === 0
     ? html`<p class="muted">No host has sent a heartbeat yet.</p>`
-    : html`<table class="hosts"><thead><tr><th>Host</th><th>Status</th><th>Heartbeat</th><th>CPU</th><th>Memory</th><th>Disk</th><th>Load</th><th>Alerts</th><th>Last backup</th><th>Verify</th><th>Log errors</th></tr></thead><tbody>${view.hosts.map(hostRow)}</tbody></table>`
+    : html`<table class="hosts"><thead><tr><th>Host</th><th>Status</th><th>Heartbeat</th><th>CPU</th><th>Memory</th><th>Disk</th><th>Disk I/O</th><th>Latency</th><th>Load</th><th>Alerts</th><th>Last backup</th><th>Verify</th><th>Log errors</th></tr></thead><tbody>${view.hosts.map(hostRow)}</tbody></table>`
 }
 </section>
 ${view.remediations.length > 0 ? remediationSection(view) : ""}
@@ -31,12 +31,38 @@ function hostRow(h: FleetHost): Html {
 <td>${pct(h.cpuPercent)}</td>
 <td>${pct(h.memoryPercent)}</td>
 <td>${h.disks.length === 0 ? "–" : h.disks.map((d) => html`<div>${d.mount} ${pct(d.usedPercent)}</div>`)}</td>
+<td class="disk-io">${diskIOCell(h)}</td>
+<td class="latency">${latencyCell(h)}</td>
 <td>${h.load1 === undefined ? "–" : h.load1.toFixed(2)}</td>
 <td class="alerts">${h.alerts.length === 0 ? "none" : h.alerts.map((a) => html`<div class="incident-${a.severity}">${a.title}</div>`)}</td>
 <td class="backup">${backupCell(h)}</td>
 <td class="verify">${verifyCell(h)}</td>
 <td class="logs">${logsCell(h)}</td>
 </tr>`;
+}
+
+const rate = (n: number | null) => (n === null ? "–" : `${bytes(Math.round(n))}/s`);
+
+/** Per device: busy share, then read and write throughput. */
+function diskIOCell(h: FleetHost): Html | string {
+  if (h.diskIO.length === 0) return "–";
+  return html`${h.diskIO.map(
+    (d) =>
+      html`<div data-device="${d.device}">${d.device} ${pct(d.utilizationPercent ?? undefined)} busy · r ${rate(d.readBytesPerSecond)} · w ${rate(d.writeBytesPerSecond)}</div>`,
+  )}`;
+}
+
+/** Connect times within a data centre are fractions of a millisecond: keep a decimal below 10 ms. */
+const connectTime = (ms: number | null) => (ms !== null && ms < 10 ? `${ms.toFixed(1)} ms` : duration(ms));
+
+/** Per peer: the connect time, or why the connect failed. */
+function latencyCell(h: FleetHost): Html | string {
+  if (h.latency.length === 0) return "–";
+  return html`${h.latency.map((l) =>
+    l.up
+      ? html`<div data-target="${l.target}">${l.target} ${connectTime(l.connectMs)}</div>`
+      : html`<div data-target="${l.target}">${l.target} <span class="status status-down">Down</span> <span class="message">${l.error ?? "no answer"}</span></div>`,
+  )}`;
 }
 
 /** One line per backup job, so a fresh job never hides a stale one. */

@@ -2,12 +2,13 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { buildLogReport, writeLogReport } from "../../app/agent/log-report";
 import type { WindowCounts } from "../../app/agent/log-window";
 import { recordSuccess, recordVerify } from "../../app/backup/state";
+import { writeHeartbeat } from "../../app/hosts/heartbeat";
 import { writeRemediationState } from "../../app/remediation/state";
 import type { Store } from "../../app/storage/store";
 import type { FleetView } from "../../dashboard/fleet/model";
 import { backupSuccess } from "../support/backup-states";
 import { useTempDirs } from "../support/temp-dir";
-import { bearer, dashboardFor, seededStore, testConfig } from "./support";
+import { bearer, dashboardFor, hostSnapshot, seededStore, testConfig } from "./support";
 
 const NOW = new Date("2026-11-21T10:00:00.000Z");
 const tempDir = useTempDirs("opsdeck-dashboard-fleet");
@@ -84,6 +85,52 @@ describe("fleet view", () => {
     );
     expect(web01).toContain('<span class="label">etc</span> <span class="status status-up">OK</span>');
     expect(web01).toContain("7 errors, 3 warnings");
+  });
+
+  it("shows each device's disk I/O and each peer's connect time, and why a connect failed", async () => {
+    await writeHeartbeat(
+      store,
+      {
+        ...hostSnapshot("web01"),
+        diskIO: [
+          {
+            device: "nvme0n1",
+            readsCompleted: 10,
+            writesCompleted: 20,
+            readBytes: 4096,
+            writtenBytes: 8192,
+            readTimeSeconds: 1,
+            writeTimeSeconds: 2,
+            ioTimeSeconds: 3,
+            readBytesPerSecond: 2 * 1024 * 1024,
+            writeBytesPerSecond: 512,
+            ioUtilizationPercent: 37.4,
+          },
+        ],
+        latency: [
+          { target: "db01", address: "10.0.1.5:5432", up: true, connectSeconds: 0.00042 },
+          {
+            target: "cache",
+            address: "10.0.1.9:6379",
+            up: false,
+            connectSeconds: null,
+            error: "ECONNREFUSED",
+          },
+        ],
+      },
+      { now: new Date(NOW.getTime() - 20_000), intervalMs: 30_000 },
+    );
+    const { app } = await dashboardFor(testConfig(), store, { now });
+
+    const page = await (await app.request("/fleet", { headers: bearer })).text();
+
+    const web01 = row(page, "web01");
+    expect(web01).toContain('<div data-device="nvme0n1">nvme0n1 37% busy · r 2.0 MiB/s · w 512 B/s</div>');
+    expect(web01).toContain('<div data-target="db01">db01 0.4 ms</div>');
+    expect(web01).toContain(
+      '<div data-target="cache">cache <span class="status status-down">Down</span> <span class="message">ECONNREFUSED</span></div>',
+    );
+    expect(row(page, "db01")).toContain('<td class="latency">–</td>');
   });
 
   it("lists each backup job and marks the one whose last success is older than its threshold", async () => {
