@@ -1,13 +1,4 @@
-import { type Cursor, daysFromCivil } from "./timestamps";
-
-const MS_PER_DAY = 86_400_000;
-const MS_PER_MINUTE = 60_000;
-
-function twoDigits(buf: Uint8Array, i: number): number {
-  const a = (buf[i] as number) - 48;
-  const b = (buf[i + 1] as number) - 48;
-  return a < 0 || a > 9 || b < 0 || b > 9 ? -1 : a * 10 + b;
-}
+import { type Cursor, daysFromCivil, MS_PER_DAY, MS_PER_MINUTE, twoDigits } from "./timestamps";
 
 /**
  * `yyMMdd HHmmss`, as Hadoop's HDFS logs write it (`081109 203615`, LogHub's HDFS data set):

@@ -1,18 +1,12 @@
-import { type Cursor, daysFromCivil, monthFromBytes } from "./timestamps";
-
-const MS_PER_DAY = 86_400_000;
-const MS_PER_MINUTE = 60_000;
-
-function digit(buf: Uint8Array, i: number): number {
-  const d = (buf[i] as number) - 48;
-  return d >= 0 && d <= 9 ? d : -1;
-}
-
-function twoDigits(buf: Uint8Array, i: number): number {
-  const a = digit(buf, i);
-  const b = digit(buf, i + 1);
-  return a < 0 || b < 0 ? -1 : a * 10 + b;
-}
+import {
+  type Cursor,
+  daysFromCivil,
+  digit,
+  MS_PER_DAY,
+  MS_PER_MINUTE,
+  monthFromBytes,
+  twoDigits,
+} from "./timestamps";
 
 function isLetter(c: number | undefined): boolean {
   return c !== undefined && (c | 0x20) >= 97 && (c | 0x20) <= 122;

@@ -15,8 +15,8 @@ export function createCursor(): Cursor {
   return { end: 0, ts: Number.NaN };
 }
 
-const MS_PER_DAY = 86_400_000;
-const MS_PER_MINUTE = 60_000;
+export const MS_PER_DAY = 86_400_000;
+export const MS_PER_MINUTE = 60_000;
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
 export function daysFromCivil(year: number, month: number, day: number): number {
@@ -29,12 +29,14 @@ export function daysFromCivil(year: number, month: number, day: number): number 
   return era * 146_097 + doe - 719_468;
 }
 
-function digit(buf: Uint8Array, i: number): number {
+/** The decimal digit at `i`, or -1. */
+export function digit(buf: Uint8Array, i: number): number {
   const d = (buf[i] as number) - 48;
   return d >= 0 && d <= 9 ? d : -1;
 }
 
-function twoDigits(buf: Uint8Array, i: number): number {
+/** Two decimal digits at `i` as a number, or -1. */
+export function twoDigits(buf: Uint8Array, i: number): number {
   const a = digit(buf, i);
   const b = digit(buf, i + 1);
   return a < 0 || b < 0 ? -1 : a * 10 + b;
