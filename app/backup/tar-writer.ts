@@ -1,0 +1,226 @@
+import * as fs from "node:fs";
+import type { Writable } from "node:stream";
+import { promisify } from "node:util";
+import { Header, type HeaderData, Pax } from "tar";
+import type { ArchiveSource } from "./archive";
+import type { ManifestEntry } from "./manifest";
+import { TAR_CHUNK_BYTES, TarChunks } from "./tar-chunks";
+import { type WalkedEntry, type WalkOptions, walkSources } from "./tar-walk";
+
+const open = promisify(fs.open);
+const close = promisify(fs.close);
+const read = promisify(fs.read);
+
+/** Entries whose files are opened ahead of the one being written, so opens overlap. */
+const OPEN_AHEAD = 16;
+const BLOCK = 512;
+
+export interface ArchiveWriteOptions extends WalkOptions {
+  /** Called for every entry as its header is written. */
+  onEntry(entry: ManifestEntry): void;
+  /** Tar bytes accepted by the sink so far. */
+  onBytes?(total: number): void;
+}
+
+interface Planned {
+  entry: WalkedEntry;
+  /** Set for a second path of a hardlinked file: the archive path it was first stored under. */
+  hardlinkTo?: string;
+  fd?: Promise<number>;
+}
+
+function noop(): void {}
+
+/** As node-tar stores modes: permission bits only, and a readable folder is also listable. */
+function headerMode(mode: number, isDirectory: boolean): number {
+  let m = mode & 0o7777;
+  if (isDirectory) {
+    if (m & 0o400) m |= 0o100;
+    if (m & 0o40) m |= 0o10;
+    if (m & 0o4) m |= 0o1;
+  }
+  return m;
+}
+
+const MY_UID = process.getuid?.() ?? 0;
+const MY_USER = process.env.USER ?? "";
+
+/** The ustar header node-tar's Pack would write for this entry (restores and GNU tar read either). */
+function headerData(p: Planned): HeaderData {
+  const { entry } = p;
+  const { stat } = entry;
+  const type = p.hardlinkTo
+    ? "Link"
+    : entry.kind === "file"
+      ? "File"
+      : entry.kind === "directory"
+        ? "Directory"
+        : "SymbolicLink";
+  return {
+    path: entry.kind === "directory" ? `${entry.archivePath}/` : entry.archivePath,
+    linkpath: p.hardlinkTo ?? entry.linkpath,
+    mode: headerMode(stat.mode, entry.kind === "directory"),
+    uid: stat.uid,
+    gid: stat.gid,
+    size: type === "File" ? stat.size : 0,
+    mtime: stat.mtime,
+    type,
+    uname: stat.uid === MY_UID ? MY_USER : "",
+    atime: stat.atime,
+    ctime: stat.ctime,
+  };
+}
+
+function manifestEntry(p: Planned): ManifestEntry {
+  const { entry } = p;
+  if (p.hardlinkTo) return { path: entry.archivePath, type: "hardlink", size: 0, linkpath: p.hardlinkTo };
+  if (entry.kind === "file") return { path: entry.archivePath, type: "file", size: entry.stat.size };
+  if (entry.kind === "symlink") {
+    return { path: entry.archivePath, type: "symlink", size: 0, linkpath: entry.linkpath ?? "" };
+  }
+  return { path: entry.archivePath, type: "directory", size: 0 };
+}
+
+async function writeHeader(chunks: TarChunks, p: Planned): Promise<void> {
+  const data = headerData(p);
+  const header = new Header(data);
+  let { chunk, offset } = await chunks.room(BLOCK);
+  // The chunk is reused: fields the header leaves out must read as zeros.
+  chunk.fill(0, offset, offset + BLOCK);
+  if (header.encode(chunk, offset)) {
+    // Long or non-ASCII path, large size…: a PAX extended header goes first, as node-tar writes it.
+    const { stat } = p.entry;
+    const pax = new Pax({
+      atime: data.atime,
+      ctime: data.ctime,
+      gid: data.gid,
+      mtime: data.mtime,
+      path: data.path,
+      linkpath: data.linkpath,
+      size: data.size,
+      uid: data.uid,
+      uname: data.uname,
+      dev: stat.dev,
+      ino: stat.ino,
+      nlink: stat.nlink,
+    }).encode();
+    if (pax.length + BLOCK > TAR_CHUNK_BYTES) {
+      throw new Error(
+        `${p.entry.absolute}: the path is too long to archive (${pax.length} bytes of PAX header)`,
+      );
+    }
+    ({ chunk, offset } = await chunks.room(pax.length + BLOCK));
+    pax.copy(chunk, offset);
+    chunks.advance(pax.length);
+    offset += pax.length;
+    chunk.fill(0, offset, offset + BLOCK);
+    header.encode(chunk, offset);
+  }
+  chunks.advance(BLOCK);
+}
+
+/** Fills `length` bytes of `chunk` from the file at `position`; a file that shrank fails by name. */
+async function readFully(
+  fd: number,
+  chunk: Buffer,
+  offset: number,
+  length: number,
+  position: number,
+  file: string,
+): Promise<void> {
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await read(fd, chunk, offset + done, length - done, position + done);
+    if (bytesRead === 0) {
+      throw new Error(`${file}: the file shrank while it was being archived`);
+    }
+    done += bytesRead;
+  }
+}
+
+/** Lays the file's bytes out in chunks (reads start at once) and closes it when they have landed. */
+async function writeBody(chunks: TarChunks, p: Planned, fd: number): Promise<void> {
+  const size = p.entry.stat.size;
+  const reads: Promise<void>[] = [];
+  try {
+    let position = 0;
+    while (position < size) {
+      const { chunk, offset } = await chunks.room(1);
+      const n = Math.min(size - position, TAR_CHUNK_BYTES - offset);
+      const reading = readFully(fd, chunk, offset, n, position, p.entry.absolute);
+      reads.push(reading);
+      chunks.advance(n, reading);
+      position += n;
+    }
+  } finally {
+    Promise.allSettled(reads).then(() => close(fd).catch(noop));
+  }
+  await chunks.zeros((BLOCK - (size % BLOCK)) % BLOCK);
+}
+
+/**
+ * Writes the sources as one tar archive into `sink` and ends it; resolves with the tar byte count.
+ * Unreadable files fail the archive with their path: a backup that silently skips data is worse
+ * than one that fails loudly (exclude such files explicitly). Memory is the chunk pool plus a few
+ * entries ahead, whatever the number or size of the files.
+ */
+export async function writeArchive(
+  sources: readonly ArchiveSource[],
+  sink: Writable,
+  options: ArchiveWriteOptions,
+): Promise<number> {
+  const chunks = new TarChunks(sink, options.onBytes);
+  const firstPathOf = new Map<string, string>();
+  const ahead: Planned[] = [];
+  const walk = walkSources(sources, options);
+
+  const plan = (entry: WalkedEntry): Planned => {
+    const { stat } = entry;
+    if (entry.kind === "file" && stat.nlink > 1) {
+      const key = `${stat.dev}:${stat.ino}`;
+      const first = firstPathOf.get(key);
+      if (first !== undefined) return { entry, hardlinkTo: first };
+      firstPathOf.set(key, entry.archivePath);
+    }
+    if (entry.kind !== "file" || stat.size === 0) return { entry };
+    const fd = open(entry.absolute, "r");
+    fd.catch(noop);
+    return { entry, fd };
+  };
+
+  try {
+    let walked = false;
+    for (;;) {
+      while (!walked && ahead.length < OPEN_AHEAD) {
+        const next = await walk.next();
+        if (next.done) walked = true;
+        else ahead.push(plan(next.value));
+      }
+      const p = ahead.shift();
+      if (!p) break;
+      options.signal?.throwIfAborted();
+      // Open before the header, so a file that cannot be read leaves no header behind.
+      const fd = p.fd ? await p.fd : undefined;
+      options.onEntry(manifestEntry(p));
+      if (fd === undefined) {
+        await writeHeader(chunks, p);
+      } else {
+        try {
+          await writeHeader(chunks, p);
+        } catch (error) {
+          await close(fd).catch(noop);
+          throw error;
+        }
+        await writeBody(chunks, p, fd);
+      }
+    }
+    // End of archive: two zero blocks.
+    await chunks.zeros(2 * BLOCK);
+    const bytes = await chunks.finish();
+    sink.end();
+    return bytes;
+  } finally {
+    for (const p of ahead) p.fd?.then((fd) => close(fd).catch(noop), noop);
+    await walk.return(undefined);
+  }
+}
