@@ -1,9 +1,21 @@
 import { availableParallelism } from "node:os";
 import { Transform, type TransformCallback } from "node:stream";
-import { promisify } from "node:util";
-import { gzip } from "node:zlib";
+import { createGzip } from "node:zlib";
 
-const gzipAsync = promisify(gzip);
+/**
+ * One block as one gzip member, as the pieces zlib produced: zlib.gzip() would concatenate them
+ * into one more copy of the output, garbage outside V8's heap on every block.
+ */
+function gzipBlock(block: Buffer, level: number): Promise<Buffer[]> {
+  return new Promise((resolve, reject) => {
+    const pieces: Buffer[] = [];
+    const stream = createGzip({ level, chunkSize: 64 * 1024 });
+    stream.on("data", (piece: Buffer) => pieces.push(piece));
+    stream.on("end", () => resolve(pieces));
+    stream.on("error", reject);
+    stream.end(block);
+  });
+}
 
 export interface ParallelGzipOptions {
   /** zlib level 1-9. */
@@ -22,7 +34,7 @@ export function defaultGzipConcurrency(): number {
 
 interface Job {
   block: Buffer;
-  output: Promise<Buffer>;
+  output: Promise<Buffer[]>;
 }
 
 /**
@@ -92,7 +104,7 @@ export class ParallelGzip extends Transform {
   }
 
   private start(block: Buffer): void {
-    const output = gzipAsync(block.subarray(0, this.filled), { level: this.level });
+    const output = gzipBlock(block.subarray(0, this.filled), this.level);
     // Awaited in order later; until then a failure must not count as an unhandled rejection.
     output.catch(() => undefined);
     this.inFlight.push({ block, output });
@@ -104,7 +116,7 @@ export class ParallelGzip extends Transform {
   private async finishOldest(): Promise<void> {
     const job = this.inFlight.shift();
     if (!job) return;
-    this.push(await job.output);
+    for (const piece of await job.output) this.push(piece);
     if (job.block.length === this.blockSize) this.spare.push(job.block);
   }
 }
