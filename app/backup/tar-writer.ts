@@ -7,12 +7,21 @@ import type { ManifestEntry } from "./manifest";
 import { TAR_CHUNK_BYTES, TarChunks } from "./tar-chunks";
 import { type WalkedEntry, type WalkOptions, walkSources } from "./tar-walk";
 
-const open = promisify(fs.open);
-const close = promisify(fs.close);
 const read = promisify(fs.read);
 
-/** Entries whose files are opened ahead of the one being written, so opens overlap. */
-const OPEN_AHEAD = 16;
+/**
+ * Opening and closing run synchronously: the lstat just before has brought the inode into memory,
+ * so neither waits on the disk, and each thread-pool round trip saved is ~10 µs of CPU per file
+ * (half of what thousands of small files cost). Reads stay asynchronous: they are what may wait.
+ */
+function closeQuietly(fd: number): void {
+  try {
+    fs.closeSync(fd);
+  } catch {
+    // a read-only descriptor: nothing was left to flush
+  }
+}
+
 const BLOCK = 512;
 
 export interface ArchiveWriteOptions extends WalkOptions {
@@ -26,10 +35,7 @@ interface Planned {
   entry: WalkedEntry;
   /** Set for a second path of a hardlinked file: the archive path it was first stored under. */
   hardlinkTo?: string;
-  fd?: Promise<number>;
 }
-
-function noop(): void {}
 
 /** As node-tar stores modes: permission bits only, and a readable folder is also listable. */
 function headerMode(mode: number, isDirectory: boolean): number {
@@ -153,7 +159,7 @@ async function writeBody(chunks: TarChunks, p: Planned, fd: number): Promise<voi
       position += n;
     }
   } finally {
-    Promise.allSettled(reads).then(() => close(fd).catch(noop));
+    Promise.allSettled(reads).then(() => closeQuietly(fd));
   }
   await chunks.zeros((BLOCK - (size % BLOCK)) % BLOCK);
 }
@@ -171,8 +177,6 @@ export async function writeArchive(
 ): Promise<number> {
   const chunks = new TarChunks(sink, options.onBytes);
   const firstPathOf = new Map<string, string>();
-  const ahead: Planned[] = [];
-  const walk = walkSources(sources, options);
 
   const plan = (entry: WalkedEntry): Planned => {
     const { stat } = entry;
@@ -182,45 +186,33 @@ export async function writeArchive(
       if (first !== undefined) return { entry, hardlinkTo: first };
       firstPathOf.set(key, entry.archivePath);
     }
-    if (entry.kind !== "file" || stat.size === 0) return { entry };
-    const fd = open(entry.absolute, "r");
-    fd.catch(noop);
-    return { entry, fd };
+    return { entry };
   };
 
-  try {
-    let walked = false;
-    for (;;) {
-      while (!walked && ahead.length < OPEN_AHEAD) {
-        const next = await walk.next();
-        if (next.done) walked = true;
-        else ahead.push(plan(next.value));
-      }
-      const p = ahead.shift();
-      if (!p) break;
-      options.signal?.throwIfAborted();
-      // Open before the header, so a file that cannot be read leaves no header behind.
-      const fd = p.fd ? await p.fd : undefined;
-      options.onEntry(manifestEntry(p));
-      if (fd === undefined) {
-        await writeHeader(chunks, p);
-      } else {
-        try {
-          await writeHeader(chunks, p);
-        } catch (error) {
-          await close(fd).catch(noop);
-          throw error;
-        }
-        await writeBody(chunks, p, fd);
-      }
+  for await (const entry of walkSources(sources, options)) {
+    options.signal?.throwIfAborted();
+    const p = plan(entry);
+    // Open before the header, so a file that cannot be read leaves no header behind.
+    const fd =
+      !p.hardlinkTo && entry.kind === "file" && entry.stat.size > 0
+        ? fs.openSync(entry.absolute, "r")
+        : undefined;
+    options.onEntry(manifestEntry(p));
+    if (fd === undefined) {
+      await writeHeader(chunks, p);
+      continue;
     }
-    // End of archive: two zero blocks.
-    await chunks.zeros(2 * BLOCK);
-    const bytes = await chunks.finish();
-    sink.end();
-    return bytes;
-  } finally {
-    for (const p of ahead) p.fd?.then((fd) => close(fd).catch(noop), noop);
-    await walk.return(undefined);
+    try {
+      await writeHeader(chunks, p);
+    } catch (error) {
+      closeQuietly(fd);
+      throw error;
+    }
+    await writeBody(chunks, p, fd);
   }
+  // End of archive: two zero blocks.
+  await chunks.zeros(2 * BLOCK);
+  const bytes = await chunks.finish();
+  sink.end();
+  return bytes;
 }
