@@ -49,8 +49,8 @@ async function lookUp(absolute: string, archivePath: string, options: WalkOption
 }
 
 /**
- * Yields the sources depth-first, each folder before its contents, in directory order (as GNU tar
- * does). Memory stays bounded by depth × one folder's names and STAT_BATCH Stats per level, whatever
+ * Yields the sources depth-first, each folder before its contents, children in the order
+ * fs.readdir gives them (as GNU tar walks, though node-tar went breadth-first). Memory stays bounded by depth × one folder's names and STAT_BATCH Stats per level, whatever
  * the size of the tree; an excluded folder is not walked. Unreadable folders fail with their path.
  */
 export async function* walkSources(
