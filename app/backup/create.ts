@@ -3,14 +3,9 @@ import { pipeline } from "node:stream/promises";
 import type { Store } from "../storage";
 import { estimateSources, resolveSources } from "./archive";
 import { type CompressorPrograms, type CompressorRequest, selectCompressor } from "./compressors";
+import { ManifestEntryLog } from "./entry-log";
 import { BackupError, type BackupFailure, describeError } from "./errors";
-import {
-  type BackupManifest,
-  MANIFEST_FORMAT,
-  type ManifestEntry,
-  serialiseManifest,
-  totalsOf,
-} from "./manifest";
+import { type BackupManifest, MANIFEST_FORMAT } from "./manifest";
 import { archiveKey, backupName, manifestKey } from "./naming";
 import { type BackupEventListener, ProgressTracker } from "./progress";
 import { createPathFilter } from "./selection";
@@ -116,7 +111,7 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
 
     phase = "archiving";
     tracker.phase("archiving");
-    const entries: ManifestEntry[] = [];
+    const entries = new ManifestEntryLog();
     let tarBytes = 0;
     const compressing = compressor.createStream();
     const archive = (signal?: AbortSignal) =>
@@ -124,7 +119,7 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
         filter,
         signal,
         onEntry: (entry) => {
-          entries.push(entry);
+          entries.add(entry);
           tracker.files++;
         },
         onSkip: (path, why) => tracker.warn(`skipped ${path}: ${why}`),
@@ -181,10 +176,10 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
       sources: sources.map((s) => s.absolute),
       include: [...(options.include ?? [])],
       exclude: [...(options.exclude ?? [])],
-      totals: totalsOf(entries, tarBytes),
-      entries,
+      totals: { ...entries.totals, tarBytes },
+      entries: [],
     };
-    await store.put(metaKey, serialiseManifest(manifest), { contentType: "application/json" });
+    await store.put(metaKey, entries.serialise(manifest), { contentType: "application/json" });
     archiveMayExist = false;
 
     const durationMs = Math.max(0, completedAt.getTime() - startedAt.getTime());
