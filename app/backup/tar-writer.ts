@@ -144,8 +144,31 @@ async function readFully(
   }
 }
 
-/** Lays the file's bytes out in chunks (reads start at once) and closes it when they have landed. */
-async function writeBody(chunks: TarChunks, p: Planned, fd: number): Promise<void> {
+/**
+ * Files open at once. A chunk can hold hundreds of tiny files, each open until its read lands; when
+ * reads are slow (a cold disk) and lstats fast, four chunks of them would reach the usual limit of
+ * 1024 descriptors.
+ */
+const OPEN_FILES = 64;
+
+/** Counts open files and lets the next one open only when there is room. */
+class OpenFiles {
+  private open = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  async acquire(): Promise<void> {
+    if (this.open >= OPEN_FILES) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.open++;
+  }
+
+  release(): void {
+    this.open--;
+    this.waiting.shift()?.();
+  }
+}
+
+/** Lays the file's bytes out in chunks (reads start at once); `done` runs once they have landed. */
+async function writeBody(chunks: TarChunks, p: Planned, fd: number, done: () => void): Promise<void> {
   const size = p.entry.stat.size;
   const reads: Promise<void>[] = [];
   try {
@@ -159,7 +182,10 @@ async function writeBody(chunks: TarChunks, p: Planned, fd: number): Promise<voi
       position += n;
     }
   } finally {
-    Promise.allSettled(reads).then(() => closeQuietly(fd));
+    Promise.allSettled(reads).then(() => {
+      closeQuietly(fd);
+      done();
+    });
   }
   await chunks.zeros((BLOCK - (size % BLOCK)) % BLOCK);
 }
@@ -167,8 +193,8 @@ async function writeBody(chunks: TarChunks, p: Planned, fd: number): Promise<voi
 /**
  * Writes the sources as one tar archive into `sink` and ends it; resolves with the tar byte count.
  * Unreadable files fail the archive with their path: a backup that silently skips data is worse
- * than one that fails loudly (exclude such files explicitly). Memory is the chunk pool plus a few
- * entries ahead, whatever the number or size of the files.
+ * than one that fails loudly (exclude such files explicitly). Memory is the chunk pool and at most
+ * OPEN_FILES open files, whatever the number or size of the files.
  */
 export async function writeArchive(
   sources: readonly ArchiveSource[],
@@ -176,6 +202,7 @@ export async function writeArchive(
   options: ArchiveWriteOptions,
 ): Promise<number> {
   const chunks = new TarChunks(sink, options.onBytes);
+  const openFiles = new OpenFiles();
   const firstPathOf = new Map<string, string>();
 
   const plan = (entry: WalkedEntry): Planned => {
@@ -192,23 +219,29 @@ export async function writeArchive(
   for await (const entry of walkSources(sources, options)) {
     options.signal?.throwIfAborted();
     const p = plan(entry);
-    // Open before the header, so a file that cannot be read leaves no header behind.
-    const fd =
-      !p.hardlinkTo && entry.kind === "file" && entry.stat.size > 0
-        ? fs.openSync(entry.absolute, "r")
-        : undefined;
-    options.onEntry(manifestEntry(p));
-    if (fd === undefined) {
+    if (p.hardlinkTo || entry.kind !== "file" || entry.stat.size === 0) {
+      options.onEntry(manifestEntry(p));
       await writeHeader(chunks, p);
       continue;
     }
+    await openFiles.acquire();
+    let fd: number;
+    try {
+      // Open before the header, so a file that cannot be read leaves no header behind.
+      fd = fs.openSync(entry.absolute, "r");
+    } catch (error) {
+      openFiles.release();
+      throw error;
+    }
+    options.onEntry(manifestEntry(p));
     try {
       await writeHeader(chunks, p);
     } catch (error) {
       closeQuietly(fd);
+      openFiles.release();
       throw error;
     }
-    await writeBody(chunks, p, fd);
+    await writeBody(chunks, p, fd, () => openFiles.release());
   }
   // End of archive: two zero blocks.
   await chunks.zeros(2 * BLOCK);

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { truncateSync } from "node:fs";
+import { readdirSync, truncateSync } from "node:fs";
 import * as fs from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -124,6 +124,29 @@ describe("writeArchive", () => {
     expect(sink.parts.length).toBeGreaterThan(TAR_CHUNKS * 3);
     expect(sink.memory.size).toBeLessThanOrEqual(TAR_CHUNKS);
     expect(sink.largest).toBeLessThanOrEqual(TAR_CHUNK_BYTES);
+  });
+
+  it("closes every file once its bytes have landed: 2000 tiny files hold at most 64 descriptors", async () => {
+    const root = await tempDir();
+    await writeTree(root, Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`t/${i}`, "x"])));
+    const openNow = () => readdirSync("/proc/self/fd").length;
+    const before = openNow();
+    let most = before;
+    const sink = new CopyingSink(() => {
+      most = Math.max(most, openNow());
+    });
+    const sampling = setInterval(() => {
+      most = Math.max(most, openNow());
+    }, 1);
+
+    try {
+      await archive(root, sink);
+    } finally {
+      clearInterval(sampling);
+    }
+
+    expect(most - before).toBeLessThanOrEqual(64 + 4);
+    expect(openNow()).toBeLessThanOrEqual(before + 1);
   });
 
   it("fails naming the file when it shrinks while being archived", async () => {
