@@ -1,12 +1,14 @@
 /**
  * One opsdeck backup as the benchmark's measured process (bundled by bench/backup.ts and run with
  * plain node, so the figures carry no TypeScript loader): archives <source> into a LocalStore at
- * <store> and prints the record as JSON.
+ * <store> and prints the record as JSON. It imports createBackup and LocalStore from their own
+ * modules, not the barrels, which would also load the AWS SDK (~19 MiB resident) that a backup
+ * into a local directory never uses.
  *
  *   node backup-run.js <store> <source> <gzip|pigz|zstd> [level]
  */
-import { createBackup } from "../app/backup";
-import { LocalStore } from "../app/storage";
+import { createBackup } from "../app/backup/create";
+import { LocalStore } from "../app/storage/local-store";
 
 const [storeDir, source, name, level] = process.argv.slice(2);
 if (!storeDir || !source || (name !== "gzip" && name !== "pigz" && name !== "zstd")) {

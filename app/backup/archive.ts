@@ -1,10 +1,8 @@
 import type { Stats } from "node:fs";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
-import { Pack, type WriteEntry } from "tar";
-import { normaliseEntryPath } from "./entry-safety";
-import type { ManifestEntry } from "./manifest";
 import type { PathFilter } from "./selection";
+import { classify } from "./tar-walk";
 
 /** A folder (or file) to back up, with the path it gets inside the archive. */
 export interface ArchiveSource {
@@ -75,101 +73,7 @@ export async function resolveSources(sources: readonly string[], cwd: string): P
   return resolved;
 }
 
-/** What a file-system object becomes in the archive, or why it is left out. */
-function classify(stat: Stats): ManifestEntry["type"] | string {
-  if (stat.isFile()) return "file";
-  if (stat.isDirectory()) return "directory";
-  if (stat.isSymbolicLink()) return "symlink";
-  if (stat.isSocket()) return "a socket";
-  if (stat.isFIFO()) return "a named pipe";
-  return "a device";
-}
-
 const KINDS = new Set(["file", "directory", "symlink"]);
-
-/**
- * node-tar keeps every lstat and readdir result in caches for the whole run, so memory grew with the
- * number of files (~600 B per file: 15 MiB of Stats on a 26k-file tree). A stat is only needed
- * between the walk reading it and the entry writing the file a few jobs later; keeping the newest
- * few hundred bounds the cache without a second lstat per file. Listings are not cached at all
- * (the walk keeps each one on its job until the folder's children are queued).
- */
-class RecentOnlyMap<K, V> extends Map<K, V> {
-  constructor(private readonly limit: number) {
-    super();
-  }
-
-  override set(key: K, value: V): this {
-    super.delete(key);
-    super.set(key, value);
-    if (this.size > this.limit) super.delete(this.keys().next().value as K);
-    return this;
-  }
-}
-
-class NoCache<K, V> extends Map<K, V> {
-  override set(_key: K, _value: V): this {
-    return this;
-  }
-}
-
-export interface PackOptions {
-  filter: PathFilter;
-  /** Called for every entry as its header is written. */
-  onEntry(entry: ManifestEntry): void;
-  /** Called for objects tar cannot hold meaningfully (sockets, pipes, devices). */
-  onSkip(archivePath: string, why: string): void;
-  /** node-tar's non-fatal warnings. */
-  onWarn(message: string): void;
-}
-
-function toManifestEntry(entry: WriteEntry): ManifestEntry | undefined {
-  const p = normaliseEntryPath(entry.path);
-  switch (entry.type) {
-    case "File":
-      return { path: p, type: "file", size: entry.stat?.size ?? 0 };
-    case "Directory":
-      return { path: p, type: "directory", size: 0 };
-    case "SymbolicLink":
-      return { path: p, type: "symlink", size: 0, linkpath: entry.linkpath ?? "" };
-    case "Link":
-      return { path: p, type: "hardlink", size: 0, linkpath: normaliseEntryPath(entry.linkpath ?? "") };
-    default:
-      return undefined;
-  }
-}
-
-/**
- * Streams the sources as one tar archive (node-tar), recording each entry for the manifest.
- * Unreadable files fail the stream with their path: a backup that silently skips data is worse
- * than one that fails loudly (exclude such files explicitly).
- */
-export function packSources(sources: readonly ArchiveSource[], options: PackOptions): Pack {
-  const pack = new Pack({
-    cwd: "/",
-    // 256 KiB reads: measured ~40 MiB less peak RSS than 1 MiB at the same throughput (less buffer churn).
-    maxReadSize: 256 * 1024,
-    jobs: 4,
-    statCache: new RecentOnlyMap<string, Stats>(256),
-    readdirCache: new NoCache<string, string[]>(),
-    filter: (p, stat) => {
-      const kind = classify(stat as Stats);
-      if (!KINDS.has(kind)) {
-        options.onSkip(p, `${kind} cannot be backed up`);
-        return false;
-      }
-      return options.filter(p, kind === "directory");
-    },
-    onWriteEntry: (entry) => {
-      const manifestEntry = toManifestEntry(entry);
-      if (manifestEntry) options.onEntry(manifestEntry);
-    },
-    onwarn: (code, message) => options.onWarn(`${code}: ${message}`),
-  });
-  for (const source of sources) pack.write(source.archivePath);
-  pack.end();
-  return pack;
-}
 
 export interface SourceEstimate {
   entries: number;

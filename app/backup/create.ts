@@ -1,20 +1,17 @@
+import type { Duplex } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Store } from "../storage";
-import { estimateSources, packSources, resolveSources } from "./archive";
+import { estimateSources, resolveSources } from "./archive";
 import { type CompressorPrograms, type CompressorRequest, selectCompressor } from "./compressors";
+import { ManifestEntryLog } from "./entry-log";
 import { BackupError, type BackupFailure, describeError } from "./errors";
-import {
-  type BackupManifest,
-  MANIFEST_FORMAT,
-  type ManifestEntry,
-  serialiseManifest,
-  totalsOf,
-} from "./manifest";
+import { type BackupManifest, MANIFEST_FORMAT } from "./manifest";
 import { archiveKey, backupName, manifestKey } from "./naming";
 import { type BackupEventListener, ProgressTracker } from "./progress";
 import { createPathFilter } from "./selection";
 import { recordFailure, recordSuccess } from "./state";
-import { CoalescingCounter, Sha256Counter } from "./streams";
+import { Sha256Counter } from "./streams";
+import { writeArchive } from "./tar-writer";
 import { defaultBackupHost, OPSDECK_VERSION } from "./version";
 
 export interface CreateBackupOptions {
@@ -71,9 +68,6 @@ export interface BackupRecord {
   warnings: string[];
 }
 
-/** Bytes the tar stream is batched into before compression. */
-const TAR_BATCH_BYTES = 256 * 1024;
-
 /**
  * Streams the sources into one compressed tar in the store — no temp file — while computing its
  * SHA-256, then writes the manifest. Only the manifest makes a backup complete: if anything fails,
@@ -117,39 +111,38 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
 
     phase = "archiving";
     tracker.phase("archiving");
-    const entries: ManifestEntry[] = [];
-    const pack = packSources(sources, {
-      filter,
-      onEntry: (entry) => {
-        entries.push(entry);
-        tracker.files++;
-      },
-      onSkip: (path, why) => tracker.warn(`skipped ${path}: ${why}`),
-      onWarn: (message) => tracker.warn(message),
-    });
-    const tap = new CoalescingCounter(TAR_BATCH_BYTES, (bytes) => {
-      tracker.bytesIn = bytes;
-      tracker.tick();
-    });
+    const entries = new ManifestEntryLog();
+    let tarBytes = 0;
+    const compressing = compressor.createStream();
+    const archive = (signal?: AbortSignal) =>
+      writeArchive(sources, compressing, {
+        filter,
+        signal,
+        onEntry: (entry) => {
+          entries.add(entry);
+          tracker.files++;
+        },
+        onSkip: (path, why) => tracker.warn(`skipped ${path}: ${why}`),
+        onBytes: (bytes) => {
+          tracker.bytesIn = bytes;
+          tracker.tick();
+        },
+      }).then((bytes) => {
+        tarBytes = bytes;
+      });
     const digest = new Sha256Counter((bytes) => {
       tracker.bytesOut = bytes;
     });
     archiveMayExist = true;
-    const stored = await streamIntoStore(
-      store,
-      key,
-      pipelineOf(pack as unknown as NodeJS.ReadableStream, tap, compressor.createStream(), digest),
-      digest,
-      {
-        signal: options.signal,
-        metadata: {
-          "opsdeck-host": host,
-          "opsdeck-label": label,
-          "opsdeck-compressor": compressor.name,
-        },
-        contentType: compressor.format === "gzip" ? "application/gzip" : "application/zstd",
+    const stored = await streamIntoStore(store, key, produceInto(archive, compressing, digest), digest, {
+      signal: options.signal,
+      metadata: {
+        "opsdeck-host": host,
+        "opsdeck-label": label,
+        "opsdeck-compressor": compressor.name,
       },
-    );
+      contentType: compressor.format === "gzip" ? "application/gzip" : "application/zstd",
+    });
     const sha256 = digest.sha256 as string;
     if (stored.size !== digest.bytes) {
       throw new Error(`the store holds ${stored.size} bytes but ${digest.bytes} were written`);
@@ -183,10 +176,10 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
       sources: sources.map((s) => s.absolute),
       include: [...(options.include ?? [])],
       exclude: [...(options.exclude ?? [])],
-      totals: totalsOf(entries, tap.bytes),
-      entries,
+      totals: { ...entries.totals, tarBytes },
+      entries: [],
     };
-    await store.put(metaKey, serialiseManifest(manifest), { contentType: "application/json" });
+    await store.put(metaKey, entries.serialise(manifest), { contentType: "application/json" });
     archiveMayExist = false;
 
     const durationMs = Math.max(0, completedAt.getTime() - startedAt.getTime());
@@ -206,8 +199,8 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
       sha256,
       files: manifest.totals.files,
       bytes: manifest.totals.bytes,
-      tarBytes: tap.bytes,
-      bytesPerSecond: durationMs > 0 ? Math.round((tap.bytes * 1000) / durationMs) : 0,
+      tarBytes,
+      bytesPerSecond: durationMs > 0 ? Math.round((tarBytes * 1000) / durationMs) : 0,
       warnings: tracker.warnings,
     };
     tracker.finish();
@@ -272,12 +265,28 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
   }
 }
 
-type Stage = NodeJS.ReadableStream | NodeJS.ReadWriteStream;
-
-/** Runs the producing pipeline; its promise settles when the last stage has seen all data. */
-function pipelineOf(...stages: [Stage, ...Stage[]]): (signal?: AbortSignal) => Promise<void> {
-  return (signal) =>
-    (pipeline as (...args: unknown[]) => Promise<void>)(...stages, ...(signal ? [{ signal }] : []));
+/**
+ * The producing side: the tar writer fills the compressor while the compressor's output runs
+ * through the digest. Settles once both are done; the first failure is the one reported (a
+ * failing writer destroys the compressor with its own error, so the pipeline fails with it too).
+ */
+function produceInto(
+  archive: (signal?: AbortSignal) => Promise<void>,
+  compressing: Duplex,
+  digest: Sha256Counter,
+): (signal?: AbortSignal) => Promise<void> {
+  return async (signal) => {
+    let firstError: unknown;
+    const note = (error: unknown) => {
+      firstError ??= error;
+      compressing.destroy(error instanceof Error ? error : new Error(String(error)));
+    };
+    await Promise.all([
+      archive(signal).catch(note),
+      pipeline(compressing, digest, ...(signal ? [{ signal }] : [])).catch(note),
+    ]);
+    if (firstError !== undefined) throw firstError;
+  };
 }
 
 /**

@@ -45,9 +45,8 @@ export class ProcessFilter extends Duplex {
     });
     // EPIPE when the process died early: its exit status explains why, so pending writes wait for it.
     child.stdin.on("error", (error) => {
-      this.stdinError = error;
+      this.stdinError ??= error;
     });
-    child.stdin.on("drain", () => this.releaseWrite());
     child.on("close", (code, signal) => {
       this.exit = { code, signal };
       this.releaseWrite();
@@ -59,15 +58,29 @@ export class ProcessFilter extends Duplex {
     this.child.stdout.resume();
   }
 
+  /**
+   * Calls back once the pipe has taken the bytes, not when they are merely queued: the writer may
+   * then reuse the chunk (the tar side writes from a small pool of buffers), and at most one chunk
+   * waits here at a time.
+   */
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
-    if (this.exit) {
-      done(this.failure());
+    if (this.exit || this.stdinError) {
+      this.afterExit(done);
       return;
     }
-    const release = () => done(this.stdinError || this.exit ? this.failure() : null);
-    if (this.stdinError) this.waitingWrite = release;
-    else if (this.child.stdin.write(chunk)) done();
-    else this.waitingWrite = release;
+    this.child.stdin.write(chunk, (error) => {
+      if (!error) done();
+      else {
+        this.stdinError ??= error;
+        this.afterExit(done);
+      }
+    });
+  }
+
+  /** EPIPE when the process died early: its exit status explains why, so the write waits for it. */
+  private afterExit(done: (error?: Error | null) => void): void {
+    if (this.exit) done(this.failure());
+    else this.waitingWrite = () => done(this.failure());
   }
 
   override _final(done: (error?: Error | null) => void): void {

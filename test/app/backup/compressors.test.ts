@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { Readable } from "node:stream";
+import { Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
@@ -25,6 +25,32 @@ async function through(stream: NodeJS.ReadWriteStream, input: Buffer[]): Promise
   await pipeline(Readable.from(input), stream, async (source: AsyncIterable<string | Buffer>) => {
     for await (const chunk of source) out.push(Buffer.from(chunk));
   });
+  return Buffer.concat(out);
+}
+
+/**
+ * Writes `input` through `stream` from ONE buffer that is overwritten as soon as each write calls
+ * back, as the tar writer's chunk pool does: the output is only right if the stream was done with
+ * the bytes by then.
+ */
+async function throughReusedBuffer(
+  stream: NodeJS.ReadWriteStream & Writable,
+  input: Buffer[],
+): Promise<Buffer> {
+  const out: Buffer[] = [];
+  const reading = (async () => {
+    for await (const chunk of stream as unknown as AsyncIterable<Buffer>) out.push(Buffer.from(chunk));
+  })();
+  const scratch = Buffer.alloc(Math.max(...input.map((c) => c.length)));
+  for (const chunk of input) {
+    chunk.copy(scratch);
+    await new Promise<void>((resolve, reject) =>
+      stream.write(scratch.subarray(0, chunk.length), (error) => (error ? reject(error) : resolve())),
+    );
+    scratch.fill(0xee);
+  }
+  stream.end();
+  await reading;
   return Buffer.concat(out);
 }
 
@@ -57,6 +83,17 @@ describe("ParallelGzip", () => {
     );
 
     expect(gunzipSync(compressed).equals(input[0] as Buffer)).toBe(true);
+  });
+
+  it("is done with a written chunk by the time the write calls back", async () => {
+    const input = sample(3 * 1024 * 1024);
+
+    const compressed = await throughReusedBuffer(
+      new ParallelGzip({ level: 1, blockSize: 200_000, concurrency: 3 }),
+      input,
+    );
+
+    expect(gunzipSync(compressed).equals(Buffer.concat(input))).toBe(true);
   });
 
   it("turns empty input into a valid empty gzip file", async () => {
@@ -153,6 +190,17 @@ describe("ProcessFilter", () => {
     const input = sample(8 * 1024 * 1024);
 
     const output = await through(new ProcessFilter("cat", []), input);
+
+    expect(output.equals(Buffer.concat(input))).toBe(true);
+  });
+
+  it("calls a write back only once the program's pipe has taken the bytes", async () => {
+    // Chunks below the pipe's high-water mark: write() accepts those before the kernel has them.
+    const all = Buffer.concat(sample(4 * 1024 * 1024));
+    const input: Buffer[] = [];
+    for (let i = 0; i < all.length; i += 4000) input.push(all.subarray(i, i + 4000));
+
+    const output = await throughReusedBuffer(new ProcessFilter("cat", []), input);
 
     expect(output.equals(Buffer.concat(input))).toBe(true);
   });
