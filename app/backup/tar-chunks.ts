@@ -9,9 +9,7 @@ export const TAR_CHUNKS = 4;
 function noop(): void {}
 
 /**
- * Lays the tar stream out in pooled chunks and writes each to `sink` in order once the file reads
- * that fill it have landed. Several files' reads into one chunk run at once, so thousands of small
- * files do not cost one thread-pool round trip each in series.
+ * Lays the tar stream out in pooled chunks and writes each full one to `sink` in order.
  *
  * The contract with the sink: a chunk is reused as soon as the sink's write callback has fired, so
  * the sink must be done with the bytes by then (copy them, or call back only once they are written).
@@ -20,7 +18,6 @@ export class TarChunks {
   private readonly pool = new ChunkPool(TAR_CHUNKS, TAR_CHUNK_BYTES);
   private chunk: Buffer | undefined;
   private used = 0;
-  private reads: Promise<unknown>[] = [];
   private emitted: Promise<void> = Promise.resolve();
   private failure: unknown;
   /** Tar bytes the sink has accepted. */
@@ -52,14 +49,9 @@ export class TarChunks {
     return { chunk: this.chunk, offset: this.used };
   }
 
-  /** Marks `bytes` at the current offset as filled (or, with `read`, as being filled by it). */
-  advance(bytes: number, read?: Promise<unknown>): void {
+  /** Marks `bytes` at the current offset as filled. */
+  advance(bytes: number): void {
     this.used += bytes;
-    if (read) {
-      // Awaited when the chunk is written; until then a failure must not count as unhandled.
-      read.catch(noop);
-      this.reads.push(read);
-    }
     if (this.used === TAR_CHUNK_BYTES) this.flush();
   }
 
@@ -86,12 +78,9 @@ export class TarChunks {
   private flush(): void {
     const chunk = this.chunk as Buffer;
     const used = this.used;
-    const reads = this.reads;
     this.chunk = undefined;
     this.used = 0;
-    this.reads = [];
     this.emitted = this.emitted.then(async () => {
-      await Promise.all(reads);
       await Promise.race([
         new Promise<void>((resolve, reject) =>
           this.sink.write(chunk.subarray(0, used), (error) => (error ? reject(error) : resolve())),

@@ -1,4 +1,4 @@
-import type { Stats } from "node:fs";
+import { lstatSync, readlinkSync, type Stats } from "node:fs";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import type { ArchiveSource } from "./archive";
@@ -22,9 +22,6 @@ export interface WalkOptions {
   signal?: AbortSignal | undefined;
 }
 
-/** Children of one folder looked up at once: enough to keep the thread pool busy, few Stats alive. */
-const STAT_BATCH = 32;
-
 /** What a file-system object becomes in the archive, or why it is left out. */
 export function classify(stat: Stats): WalkedEntry["kind"] | string {
   if (stat.isFile()) return "file";
@@ -35,8 +32,9 @@ export function classify(stat: Stats): WalkedEntry["kind"] | string {
   return "a device";
 }
 
-async function lookUp(absolute: string, archivePath: string, options: WalkOptions) {
-  const stat = await fs.lstat(absolute);
+/** Synchronous, as tar-writer.ts's file I/O and for the same reason: no thread-pool hop per entry. */
+function lookUp(absolute: string, archivePath: string, options: WalkOptions): WalkedEntry | undefined {
+  const stat = lstatSync(absolute);
   const kind = classify(stat);
   if (kind !== "file" && kind !== "directory" && kind !== "symlink") {
     options.onSkip(archivePath, `${kind} cannot be backed up`);
@@ -44,21 +42,22 @@ async function lookUp(absolute: string, archivePath: string, options: WalkOption
   }
   if (!options.filter(archivePath, kind === "directory")) return undefined;
   const entry: WalkedEntry = { absolute, archivePath, kind, stat };
-  if (kind === "symlink") entry.linkpath = await fs.readlink(absolute);
+  if (kind === "symlink") entry.linkpath = readlinkSync(absolute);
   return entry;
 }
 
 /**
  * Yields the sources depth-first, each folder before its contents, children in the order
- * fs.readdir gives them (as GNU tar walks, though node-tar went breadth-first). Memory stays bounded by depth × one folder's names and STAT_BATCH Stats per level, whatever
- * the size of the tree; an excluded folder is not walked. Unreadable folders fail with their path.
+ * fs.readdir gives them (as GNU tar walks, though node-tar went breadth-first). Memory stays bounded
+ * by depth × one folder's names, whatever the size of the tree; an excluded folder is not walked.
+ * Unreadable folders fail with their path.
  */
 export async function* walkSources(
   sources: readonly ArchiveSource[],
   options: WalkOptions,
 ): AsyncGenerator<WalkedEntry> {
   for (const source of sources) {
-    const root = await lookUp(source.absolute, source.archivePath, options);
+    const root = lookUp(source.absolute, source.archivePath, options);
     if (root) yield* walkEntry(root, options);
   }
 }
@@ -68,11 +67,8 @@ async function* walkEntry(entry: WalkedEntry, options: WalkOptions): AsyncGenera
   yield entry;
   if (entry.kind !== "directory") return;
   const names = await fs.readdir(entry.absolute);
-  for (let i = 0; i < names.length; i += STAT_BATCH) {
-    const batch = names.slice(i, i + STAT_BATCH);
-    const children = await Promise.all(
-      batch.map((name) => lookUp(path.join(entry.absolute, name), `${entry.archivePath}/${name}`, options)),
-    );
-    for (const child of children) if (child) yield* walkEntry(child, options);
+  for (const name of names) {
+    const child = lookUp(path.join(entry.absolute, name), `${entry.archivePath}/${name}`, options);
+    if (child) yield* walkEntry(child, options);
   }
 }

@@ -1,18 +1,17 @@
 import * as fs from "node:fs";
 import type { Writable } from "node:stream";
-import { promisify } from "node:util";
 import { Header, type HeaderData, Pax } from "tar";
 import type { ArchiveSource } from "./archive";
 import type { ManifestEntry } from "./manifest";
 import { TAR_CHUNK_BYTES, TarChunks } from "./tar-chunks";
 import { type WalkedEntry, type WalkOptions, walkSources } from "./tar-walk";
 
-const read = promisify(fs.read);
-
 /**
- * Opening and closing run synchronously: the lstat just before has brought the inode into memory,
- * so neither waits on the disk, and each thread-pool round trip saved is ~10 µs of CPU per file
- * (half of what thousands of small files cost). Reads stay asynchronous: they are what may wait.
+ * File I/O runs synchronously, as GNU tar's does: from the page cache a thread-pool round trip per
+ * lstat, open, read and close costs more CPU (futex hand-offs) than the call itself, and on two cores
+ * that CPU is what the compressor lacks. The event loop still turns between chunks (the writer waits
+ * for the sink every TAR_CHUNKS × 256 KiB), so timers and requests in the same process wait at most
+ * that many reads, also on a cold disk.
  */
 function closeQuietly(fd: number): void {
   try {
@@ -126,17 +125,17 @@ async function writeHeader(chunks: TarChunks, p: Planned): Promise<void> {
 }
 
 /** Fills `length` bytes of `chunk` from the file at `position`; a file that shrank fails by name. */
-async function readFully(
+function readFully(
   fd: number,
   chunk: Buffer,
   offset: number,
   length: number,
   position: number,
   file: string,
-): Promise<void> {
+): void {
   let done = 0;
   while (done < length) {
-    const { bytesRead } = await read(fd, chunk, offset + done, length - done, position + done);
+    const bytesRead = fs.readSync(fd, chunk, offset + done, length - done, position + done);
     if (bytesRead === 0) {
       throw new Error(`${file}: the file shrank while it was being archived`);
     }
@@ -144,48 +143,20 @@ async function readFully(
   }
 }
 
-/**
- * Files open at once. A chunk can hold hundreds of tiny files, each open until its read lands; when
- * reads are slow (a cold disk) and lstats fast, four chunks of them would reach the usual limit of
- * 1024 descriptors.
- */
-const OPEN_FILES = 64;
-
-/** Counts open files and lets the next one open only when there is room. */
-class OpenFiles {
-  private open = 0;
-  private readonly waiting: Array<() => void> = [];
-
-  async acquire(): Promise<void> {
-    if (this.open >= OPEN_FILES) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.open++;
-  }
-
-  release(): void {
-    this.open--;
-    this.waiting.shift()?.();
-  }
-}
-
-/** Lays the file's bytes out in chunks (reads start at once); `done` runs once they have landed. */
-async function writeBody(chunks: TarChunks, p: Planned, fd: number, done: () => void): Promise<void> {
+/** Copies the file's bytes into chunks, then pads it to the tar block size. Closes `fd`. */
+async function writeBody(chunks: TarChunks, p: Planned, fd: number): Promise<void> {
   const size = p.entry.stat.size;
-  const reads: Promise<void>[] = [];
   try {
     let position = 0;
     while (position < size) {
       const { chunk, offset } = await chunks.room(1);
       const n = Math.min(size - position, TAR_CHUNK_BYTES - offset);
-      const reading = readFully(fd, chunk, offset, n, position, p.entry.absolute);
-      reads.push(reading);
-      chunks.advance(n, reading);
+      readFully(fd, chunk, offset, n, position, p.entry.absolute);
+      chunks.advance(n);
       position += n;
     }
   } finally {
-    Promise.allSettled(reads).then(() => {
-      closeQuietly(fd);
-      done();
-    });
+    closeQuietly(fd);
   }
   await chunks.zeros((BLOCK - (size % BLOCK)) % BLOCK);
 }
@@ -193,8 +164,8 @@ async function writeBody(chunks: TarChunks, p: Planned, fd: number, done: () => 
 /**
  * Writes the sources as one tar archive into `sink` and ends it; resolves with the tar byte count.
  * Unreadable files fail the archive with their path: a backup that silently skips data is worse
- * than one that fails loudly (exclude such files explicitly). Memory is the chunk pool and at most
- * OPEN_FILES open files, whatever the number or size of the files.
+ * than one that fails loudly (exclude such files explicitly). Memory is the chunk pool and one open
+ * file, whatever the number or size of the files.
  */
 export async function writeArchive(
   sources: readonly ArchiveSource[],
@@ -202,7 +173,6 @@ export async function writeArchive(
   options: ArchiveWriteOptions,
 ): Promise<number> {
   const chunks = new TarChunks(sink, options.onBytes);
-  const openFiles = new OpenFiles();
   const firstPathOf = new Map<string, string>();
 
   const plan = (entry: WalkedEntry): Planned => {
@@ -224,24 +194,16 @@ export async function writeArchive(
       await writeHeader(chunks, p);
       continue;
     }
-    await openFiles.acquire();
-    let fd: number;
-    try {
-      // Open before the header, so a file that cannot be read leaves no header behind.
-      fd = fs.openSync(entry.absolute, "r");
-    } catch (error) {
-      openFiles.release();
-      throw error;
-    }
+    // Open before the header, so a file that cannot be read leaves no header behind.
+    const fd = fs.openSync(entry.absolute, "r");
     options.onEntry(manifestEntry(p));
     try {
       await writeHeader(chunks, p);
     } catch (error) {
       closeQuietly(fd);
-      openFiles.release();
       throw error;
     }
-    await writeBody(chunks, p, fd, () => openFiles.release());
+    await writeBody(chunks, p, fd);
   }
   // End of archive: two zero blocks.
   await chunks.zeros(2 * BLOCK);
