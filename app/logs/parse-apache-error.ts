@@ -64,15 +64,19 @@ function messageCode(buf: Uint8Array, i: number, end: number): string | null {
   return null;
 }
 
-/** The client address of `[client 203.0.113.9:51234]` (IPv4 or IPv6, port dropped). */
-function clientAddress(buf: Uint8Array, i: number, close: number, out: ParsedLine): void {
+/**
+ * The client address of `[client 203.0.113.9:51234]` (IPv4 or IPv6, port dropped). httpd 2.4 writes
+ * `%a` as address:port, an IPv6 one without brackets (`2001:db8::7:40000`); 2.2 writes the address
+ * alone, so `withPort` (the line is 2.4's) decides whether an IPv6 address's last group is a port.
+ */
+function clientAddress(buf: Uint8Array, i: number, close: number, withPort: boolean, out: ParsedLine): void {
   let colon = -1;
   let dot = false;
   for (let j = i; j < close; j++) {
     if (buf[j] === 46) dot = true;
     else if (buf[j] === 58 && (colon < 0 || !dot)) colon = j;
   }
-  const addressEnd = colon < 0 ? close : colon;
+  const addressEnd = colon < 0 || (!dot && !withPort) ? close : colon;
   const ipv4 = parseIpv4(buf, i, dot && colon > 0 ? colon : addressEnd);
   if (ipv4 !== null) {
     out.hasIpv4 = true;
@@ -106,6 +110,8 @@ export function parseApacheErrorLine(
   if (levelClose < 0) return false;
   const level = levelField(buf, i + 3, levelClose);
   if (level < 0) return false;
+  // 2.4 names the module (`[core:error]`) and logs the client's port; 2.2 has `[error]` and no port.
+  const withPort = buf.subarray(i + 3, levelClose).includes(58);
   out.ts = ctx.cursor.ts;
   out.level = level;
   out.strict = true;
@@ -119,7 +125,7 @@ export function parseApacheErrorLine(
     if (!isClient && !startsWith(buf, field, "pid ") && !startsWith(buf, field, "remote ")) break;
     const close = closingBracket(buf, field, end);
     if (close < 0) break;
-    if (isClient) clientAddress(buf, field + 7, close, out);
+    if (isClient) clientAddress(buf, field + 7, close, withPort, out);
     i = close + 1;
   }
   while (i < end && buf[i] === 32) i++;

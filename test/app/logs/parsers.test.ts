@@ -283,6 +283,15 @@ describe("Apache httpd error log lines", () => {
     ).toBe("2001:db8::7");
   });
 
+  it("keeps a 2.2 IPv6 client whole: that format logs no port", () => {
+    expect(
+      parse("apache-error", "[Sat Dec 05 10:00:01 2026] [error] [client 2001:db8::7] File does not exist").ip,
+    ).toBe("2001:db8::7");
+    expect(parse("apache-error", "[Sat Dec 05 10:00:01 2026] [error] [client 198.51.100.4] x").ip).toBe(
+      "198.51.100.4",
+    );
+  });
+
   it("rejects lines without the ctime stamp or a level field", () => {
     expect(parse("apache-error", "[2026-12-05 10:00:01] [error] x").matched).toBe(false);
     expect(parse("apache-error", "[Sat Dec 05 10:00:01 2026] [core:loud] x").matched).toBe(false);
