@@ -1,4 +1,12 @@
-import { type Cursor, daysFromCivil, MS_PER_DAY, MS_PER_MINUTE, twoDigits } from "./timestamps";
+import {
+  type Cursor,
+  daysFromCivil,
+  MS_PER_DAY,
+  MS_PER_MINUTE,
+  twoDigits,
+  validDate,
+  validTime,
+} from "./timestamps";
 
 /**
  * `yyMMdd HHmmss`, as Hadoop's HDFS logs write it (`081109 203615`, LogHub's HDFS data set):
@@ -19,8 +27,7 @@ export function parseCompactTimestamp(
   const hour = twoDigits(buf, i + 7);
   const minute = twoDigits(buf, i + 9);
   const second = twoDigits(buf, i + 11);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31) return false;
-  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return false;
+  if (year < 0 || !validDate(month, day) || !validTime(hour, minute, second)) return false;
   cursor.end = i + 13;
   const timeOfDay = ((hour * 60 + minute) * 60 + second) * 1000 - assumeOffsetMinutes * MS_PER_MINUTE;
   cursor.ts = daysFromCivil(2000 + year, month, day) * MS_PER_DAY + timeOfDay;

@@ -5,7 +5,10 @@ import {
   MS_PER_DAY,
   MS_PER_MINUTE,
   monthFromBytes,
+  readFraction,
   twoDigits,
+  validDate,
+  validTime,
 } from "./timestamps";
 
 function isLetter(c: number | undefined): boolean {
@@ -33,21 +36,12 @@ export function parseCtimeTimestamp(
   const hour = twoDigits(buf, i + 11);
   const minute = twoDigits(buf, i + 14);
   const second = twoDigits(buf, i + 17);
-  if (day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60)
-    return false;
+  if (!validDate(month, day) || !validTime(hour, minute, second)) return false;
   let j = i + 19;
   let ms = 0;
   if (buf[j] === 46) {
-    let scale = 100;
-    j++;
-    while (j < end) {
-      const d = digit(buf, j);
-      if (d < 0) break;
-      ms += d * scale;
-      scale /= 10;
-      j++;
-    }
-    ms = Math.floor(ms);
+    ms = readFraction(buf, j + 1, end, cursor);
+    j = cursor.end;
   }
   if (buf[j] !== 32 || j + 5 > end) return false;
   const y1 = twoDigits(buf, j + 1);

@@ -77,13 +77,32 @@ export function monthFromBytes(buf: Uint8Array, i: number): number {
   }
 }
 
-function validTime(hour: number, minute: number, second: number): boolean {
+export function validTime(hour: number, minute: number, second: number): boolean {
   // 60 allows a leap second.
   return hour >= 0 && hour < 24 && minute >= 0 && minute < 60 && second >= 0 && second <= 60;
 }
 
-function validDate(month: number, day: number): boolean {
+export function validDate(month: number, day: number): boolean {
   return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+/**
+ * Milliseconds from the fraction digits at `i` (`123456` → 123: microseconds and beyond are read
+ * past); sets `cursor.end` to just after the last digit (`i` when there is none).
+ */
+export function readFraction(buf: Uint8Array, i: number, end: number, cursor: Cursor): number {
+  let ms = 0;
+  let scale = 100;
+  let j = i;
+  while (j < end) {
+    const d = digit(buf, j);
+    if (d < 0) break;
+    ms += d * scale;
+    scale /= 10;
+    j++;
+  }
+  cursor.end = j;
+  return Math.floor(ms);
 }
 
 /**
@@ -93,19 +112,9 @@ function validDate(month: number, day: number): boolean {
 function fractionAndZone(buf: Uint8Array, i: number, end: number, cursor: Cursor, zone: number[]): number {
   let ms = 0;
   if (i < end && (buf[i] === 46 || buf[i] === 44)) {
-    // Keep milliseconds; microseconds and beyond are read past.
-    let scale = 100;
-    let j = i + 1;
-    while (j < end) {
-      const d = digit(buf, j);
-      if (d < 0) break;
-      ms += d * scale;
-      scale /= 10;
-      j++;
-    }
-    if (j === i + 1) return Number.NaN;
-    ms = Math.floor(ms);
-    i = j;
+    ms = readFraction(buf, i + 1, end, cursor);
+    if (cursor.end === i + 1) return Number.NaN;
+    i = cursor.end;
   }
   zone[0] = Number.NaN;
   if (i < end) {
@@ -269,17 +278,8 @@ export function parseBsdTimestamp(
   j += 9;
   // Some daemons add milliseconds to the BSD format.
   if (j < end && buf[j] === 46) {
-    let scale = 100;
-    let k = j + 1;
-    while (k < end) {
-      const d = digit(buf, k);
-      if (d < 0) break;
-      ms += d * scale;
-      scale /= 10;
-      k++;
-    }
-    ms = Math.floor(ms);
-    j = k;
+    ms = readFraction(buf, j + 1, end, cursor);
+    j = cursor.end;
   }
   cursor.end = j;
   const timeOfDay =
