@@ -7,9 +7,10 @@ import { analyzeLogs, LogFileError } from "../../../app/logs";
 import { type InspectedFile, MIN_SPLIT_BYTES, planTasks } from "../../../app/logs/plan-tasks";
 import { giveBackReadBuffer, takeReadBuffer } from "../../../app/logs/read-buffers";
 import { emptyTally, ScanState } from "../../../app/logs/scan-state";
-import { runScanTask, type ScanConfig, type ScanTask } from "../../../app/logs/scan-task";
+import { runScanTask, type ScanTask } from "../../../app/logs/scan-task";
 import { runTasks } from "../../../app/logs/worker-pool";
 import { generateSyslogFile } from "../../support/log-generator";
+import { DEFAULT_SCAN_CONFIG } from "../../support/scan-config";
 import { useTempDirs } from "../../support/temp-dir";
 
 const FIXTURES = path.join(__dirname, "..", "..", "fixtures", "logs");
@@ -21,13 +22,7 @@ async function touch2026(file: string): Promise<void> {
   await utimes(file, time, time);
 }
 
-const config: ScanConfig = {
-  filter: { levels: null, pattern: null, since: Number.NaN, until: Number.NaN },
-  limits: { ipExactLimit: 50_000, errorTypeLimit: 1000, messageLimit: 5000, maxDays: 400 },
-  scanner: { maxLineBytes: 65_536, messageScanBytes: 1024 },
-  assumeOffsetMinutes: 0,
-  chunkBytes: 64 * 1024,
-};
+const config = DEFAULT_SCAN_CONFIG;
 
 describe("analyzeLogs on a generated syslog file", () => {
   const tempDir = useTempDirs("opsdeck-logs");

@@ -4,18 +4,13 @@ import { describe, expect, it } from "vitest";
 import { analyzeLogs, LiveLogAnalysis } from "../../../app/logs";
 import { exceptionNameStart, isContinuationLine } from "../../../app/logs/continuation";
 import { emptyTally, ScanState } from "../../../app/logs/scan-state";
-import { runScanTask, type ScanConfig, type ScanTask } from "../../../app/logs/scan-task";
+import { runScanTask, type ScanTask } from "../../../app/logs/scan-task";
+import { DEFAULT_SCAN_CONFIG } from "../../support/scan-config";
 import { useTempDirs } from "../../support/temp-dir";
 
 const LOG4J = path.join(__dirname, "..", "..", "fixtures", "logs", "real-world", "log4j-stacktraces.log");
 
-const config: ScanConfig = {
-  filter: { levels: null, pattern: null, since: Number.NaN, until: Number.NaN },
-  limits: { ipExactLimit: 50_000, errorTypeLimit: 1000, messageLimit: 5000, maxDays: 400 },
-  scanner: { maxLineBytes: 65_536, messageScanBytes: 1024 },
-  assumeOffsetMinutes: 0,
-  chunkBytes: 64 * 1024,
-};
+const config = DEFAULT_SCAN_CONFIG;
 
 const TRACE = [
   "2026-12-05 10:00:01,456 ERROR [main] com.example.OrderService - Failed to load order 42",
