@@ -111,7 +111,8 @@ export function parseApacheErrorLine(
   const level = levelField(buf, i + 3, levelClose);
   if (level < 0) return false;
   // 2.4 names the module (`[core:error]`) and logs the client's port; 2.2 has `[error]` and no port.
-  const withPort = buf.subarray(i + 3, levelClose).includes(58);
+  let withPort = false;
+  for (let k = i + 3; k < levelClose && !withPort; k++) withPort = buf[k] === 58;
   out.ts = ctx.cursor.ts;
   out.level = level;
   out.strict = true;
