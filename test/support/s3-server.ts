@@ -26,6 +26,29 @@ let bucketCounter = 0;
 /** s3rver's layout (lib/stores/filesystem.js): `<bucket>/._S3rver_uploads/<uploadId>/{key,<n>,<n>.md5}`. */
 const S3RVER_UPLOADS = "._S3rver_uploads";
 
+/**
+ * One upload directory, or undefined while it is not a pending upload: s3rver creates the directory
+ * before it writes the key (a reader polling an upload being started sees it empty), and removes it on
+ * complete or abort (a reader can lose it between two reads).
+ */
+async function readPendingUpload(dir: string): Promise<{ key: string; parts: number[] } | undefined> {
+  try {
+    const [files, key] = await Promise.all([readdir(dir), readFile(path.join(dir, "key"), "utf8")]);
+    if (key === "") return undefined;
+    return {
+      key,
+      // A part counts once its checksum file exists: s3rver writes that after the part's bytes.
+      parts: files
+        .filter((f) => /^\d+\.md5$/.test(f))
+        .map((f) => Number.parseInt(f, 10))
+        .sort((a, b) => a - b),
+    };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
 export async function startLocalS3(): Promise<LocalS3> {
   const directory = await mkdtemp(path.join(tmpdir(), "opsdeck-s3rver-"));
   const server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory });
@@ -47,19 +70,8 @@ export async function startLocalS3(): Promise<LocalS3> {
     async pendingUploads(bucket) {
       const uploads = path.join(directory, bucket, S3RVER_UPLOADS);
       const ids = await readdir(uploads).catch(() => []);
-      return Promise.all(
-        ids.map(async (id) => {
-          const files = await readdir(path.join(uploads, id));
-          return {
-            key: await readFile(path.join(uploads, id, "key"), "utf8"),
-            // A part counts once its checksum file exists: s3rver writes that after the part's bytes.
-            parts: files
-              .filter((f) => /^\d+\.md5$/.test(f))
-              .map((f) => Number.parseInt(f, 10))
-              .sort((a, b) => a - b),
-          };
-        }),
-      );
+      const found = await Promise.all(ids.map((id) => readPendingUpload(path.join(uploads, id))));
+      return found.filter((u) => u !== undefined);
     },
     objectFile(bucket, key) {
       return `${path.join(directory, bucket, ...key.split("/"))}._S3rver_object`;
