@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { availableParallelism } from "node:os";
 import type { Duplex } from "node:stream";
 import { createGunzip } from "node:zlib";
-import { COMPRESSOR_LEVELS, type CompressorName } from "./config";
+import { COMPRESSOR_LEVELS, type CompressorName } from "./compressor-levels";
 import type { ArchiveFormat } from "./naming";
 import { ParallelGzip } from "./parallel-gzip";
 import { CompressorError, ProcessFilter } from "./process-filter";

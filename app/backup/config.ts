@@ -1,5 +1,8 @@
 import { z } from "zod";
+import { COMPRESSOR_LEVELS, compressorNames } from "./compressor-levels";
 import { hostProblem, labelProblem } from "./naming";
+
+export { COMPRESSOR_LEVELS, type CompressorName, compressorNames } from "./compressor-levels";
 
 /** `7`, or "unlimited" for one per period without a count (restic's `unlimited`). */
 const keepCount = z.union([z.int().min(0), z.literal("unlimited")]);
@@ -13,16 +16,6 @@ export const retentionPolicySchema = z.strictObject({
   keepMonthly: keepCount.optional(),
   keepYearly: keepCount.optional(),
 });
-
-export const compressorNames = ["gzip", "pigz", "zstd"] as const;
-export type CompressorName = (typeof compressorNames)[number];
-
-/** Levels each compressor accepts, and the level used when none is given. */
-export const COMPRESSOR_LEVELS: Record<CompressorName, { min: number; max: number; default: number }> = {
-  gzip: { min: 1, max: 9, default: 6 },
-  pigz: { min: 1, max: 9, default: 6 },
-  zstd: { min: 1, max: 19, default: 3 },
-};
 
 export const compressorSchema = z
   .strictObject({

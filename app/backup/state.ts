@@ -1,4 +1,5 @@
-import { z } from "zod";
+import { en } from "zod/locales";
+import * as z from "zod/mini";
 import { parseOrThrow, ValidationError } from "../lib/validation";
 import type { Store } from "../storage";
 import { describeError } from "./errors";
@@ -19,6 +20,9 @@ import { assertHost, assertLabel } from "./naming";
  * record rebuilds it, never lose a record. A label has no dots, so `.backup-` splits a key
  * unambiguously even for host names with dots.
  */
+// zod/mini: createBackup records its outcome through this module (see manifest.ts for why).
+z.config(en());
+
 const HOSTS_PREFIX = "hosts/";
 const KIND_NAMES = ["last-success", "last-failure", "last-verify"] as const;
 type Kind = (typeof KIND_NAMES)[number];
@@ -32,25 +36,25 @@ export const successStateSchema = z.object({
   key: z.string(),
   startedAt: z.iso.datetime(),
   completedAt: z.iso.datetime(),
-  durationMs: z.int().min(0),
+  durationMs: z.int().check(z.minimum(0)),
   /** Stored (compressed) bytes. */
-  size: z.int().min(0),
+  size: z.int().check(z.minimum(0)),
   sha256: z.string(),
-  files: z.int().min(0),
+  files: z.int().check(z.minimum(0)),
   /** Uncompressed file bytes. */
-  bytes: z.int().min(0),
+  bytes: z.int().check(z.minimum(0)),
   compressor: z.string(),
   /**
    * The job's staleness threshold when the backup ran (freshness.ts), so the dashboard can judge
    * freshness without the agent's config; absent for a backup that was not a configured job.
    */
-  staleAfterMs: z.int().min(1).optional(),
+  staleAfterMs: z.optional(z.int().check(z.minimum(1))),
 });
 
 export const failureStateSchema = z.object({
   host: z.string(),
   label: z.string(),
-  id: z.string().optional(),
+  id: z.optional(z.string()),
   startedAt: z.iso.datetime(),
   failedAt: z.iso.datetime(),
   /** Where it failed: preparing, archiving, writing-manifest. */

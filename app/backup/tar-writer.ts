@@ -1,6 +1,8 @@
 import * as fs from "node:fs";
 import type { Writable } from "node:stream";
-import { Header, type HeaderData, Pax } from "tar";
+// The header modules alone: tar's index loads all of node-tar (~4 MiB resident) for two classes.
+import { Header, type HeaderData } from "tar/header";
+import { Pax } from "tar/pax";
 import type { ArchiveSource } from "./archive";
 import type { ManifestEntry } from "./manifest";
 import { TAR_CHUNK_BYTES, TarChunks } from "./tar-chunks";
