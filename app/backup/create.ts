@@ -1,7 +1,6 @@
-import type { Duplex } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import type { Store } from "../storage";
 import { estimateSources, resolveSources } from "./archive";
+import { storeArchive } from "./archive-output";
 import { type CompressorPrograms, type CompressorRequest, selectCompressor } from "./compressors";
 import { ManifestEntryLog } from "./entry-log";
 import { BackupError, type BackupFailure, describeError } from "./errors";
@@ -10,7 +9,6 @@ import { archiveKey, backupName, manifestKey } from "./naming";
 import { type BackupEventListener, ProgressTracker } from "./progress";
 import { createPathFilter } from "./selection";
 import { recordFailure, recordSuccess } from "./state";
-import { Sha256Counter } from "./streams";
 import { writeArchive } from "./tar-writer";
 import { defaultBackupHost, OPSDECK_VERSION } from "./version";
 
@@ -113,39 +111,42 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
     tracker.phase("archiving");
     const entries = new ManifestEntryLog();
     let tarBytes = 0;
-    const compressing = compressor.createStream();
-    const archive = (signal?: AbortSignal) =>
-      writeArchive(sources, compressing, {
-        filter,
-        signal,
-        onEntry: (entry) => {
-          entries.add(entry);
-          tracker.files++;
-        },
-        onSkip: (path, why) => tracker.warn(`skipped ${path}: ${why}`),
-        onBytes: (bytes) => {
-          tracker.bytesIn = bytes;
-          tracker.tick();
-        },
-      }).then((bytes) => {
-        tarBytes = bytes;
-      });
-    const digest = new Sha256Counter((bytes) => {
-      tracker.bytesOut = bytes;
-    });
     archiveMayExist = true;
-    const stored = await streamIntoStore(store, key, produceInto(archive, compressing, digest), digest, {
-      signal: options.signal,
-      metadata: {
-        "opsdeck-host": host,
-        "opsdeck-label": label,
-        "opsdeck-compressor": compressor.name,
+    const { stored, sha256, bytes } = await storeArchive(
+      store,
+      key,
+      compressor,
+      (sink, signal) =>
+        writeArchive(sources, sink, {
+          filter,
+          signal,
+          onEntry: (entry) => {
+            entries.add(entry);
+            tracker.files++;
+          },
+          onSkip: (path, why) => tracker.warn(`skipped ${path}: ${why}`),
+          onBytes: (bytes) => {
+            tracker.bytesIn = bytes;
+            tracker.tick();
+          },
+        }).then((bytes) => {
+          tarBytes = bytes;
+        }),
+      {
+        signal: options.signal,
+        metadata: {
+          "opsdeck-host": host,
+          "opsdeck-label": label,
+          "opsdeck-compressor": compressor.name,
+        },
+        contentType: compressor.format === "gzip" ? "application/gzip" : "application/zstd",
+        onBytesOut: (bytes) => {
+          tracker.bytesOut = bytes;
+        },
       },
-      contentType: compressor.format === "gzip" ? "application/gzip" : "application/zstd",
-    });
-    const sha256 = digest.sha256 as string;
-    if (stored.size !== digest.bytes) {
-      throw new Error(`the store holds ${stored.size} bytes but ${digest.bytes} were written`);
+    );
+    if (stored.size !== bytes) {
+      throw new Error(`the store holds ${stored.size} bytes but ${bytes} were written`);
     }
     if (stored.metadata.sha256 === undefined) {
       tracker.warn("the store could not attach the checksum to the archive object; the manifest carries it");
@@ -263,62 +264,4 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
     }
     throw new BackupError(failure, { cause: error });
   }
-}
-
-/**
- * The producing side: the tar writer fills the compressor while the compressor's output runs
- * through the digest. Settles once both are done; the first failure is the one reported (a
- * failing writer destroys the compressor with its own error, so the pipeline fails with it too).
- */
-function produceInto(
-  archive: (signal?: AbortSignal) => Promise<void>,
-  compressing: Duplex,
-  digest: Sha256Counter,
-): (signal?: AbortSignal) => Promise<void> {
-  return async (signal) => {
-    let firstError: unknown;
-    const note = (error: unknown) => {
-      firstError ??= error;
-      compressing.destroy(error instanceof Error ? error : new Error(String(error)));
-    };
-    await Promise.all([
-      archive(signal).catch(note),
-      pipeline(compressing, digest, ...(signal ? [{ signal }] : [])).catch(note),
-    ]);
-    if (firstError !== undefined) throw firstError;
-  };
-}
-
-/**
- * Runs producer and upload together. Whichever fails first stops the other, and its error is the one
- * reported: "EACCES: /etc/shadow" is what a person needs, not the "upload aborted" that follows it.
- */
-async function streamIntoStore(
-  store: Store,
-  key: string,
-  produce: (signal?: AbortSignal) => Promise<void>,
-  body: Sha256Counter,
-  options: { signal?: AbortSignal | undefined; metadata: Record<string, string>; contentType: string },
-) {
-  let firstError: unknown;
-  const fail = (error: unknown) => {
-    firstError ??= error;
-    body.destroy(error instanceof Error ? error : new Error(String(error)));
-  };
-  const producing = produce(options.signal).catch(fail);
-  const uploading = store
-    .putStream(key, body, {
-      ...(options.signal ? { signal: options.signal } : {}),
-      contentType: options.contentType,
-      metadata: options.metadata,
-      trailingMetadata: (): Record<string, string> => (body.sha256 ? { sha256: body.sha256 } : {}),
-    })
-    .catch((error) => {
-      fail(error);
-      return undefined;
-    });
-  const [, stored] = await Promise.all([producing, uploading]);
-  if (firstError !== undefined) throw firstError;
-  if (!stored) throw new Error("the upload ended without a result");
-  return stored;
 }

@@ -1,4 +1,5 @@
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { type ChildProcessByStdio, spawn } from "node:child_process";
+import type { Readable, Writable } from "node:stream";
 import { Duplex } from "node:stream";
 
 /** An external compressor failed: it is missing, crashed, or exited with a non-zero status. */
@@ -8,14 +9,22 @@ export class CompressorError extends Error {
 
 const STDERR_TAIL = 2_000;
 
+export interface ProcessFilterOptions {
+  /**
+   * A file descriptor the program prints into itself (a store's file): its output then never passes
+   * through this process, and the readable side carries no bytes, only the end once it exited 0.
+   */
+  stdoutFd?: number;
+}
+
 /**
  * A child process used as a stream filter (`pigz -c`, `zstd -d -c`): what is written goes to its
  * stdin, what it prints comes out. The readable side ends only after the process exited with status 0,
  * so a crash halfway can never pass for a short but complete output.
  */
 export class ProcessFilter extends Duplex {
-  private readonly child: ChildProcessWithoutNullStreams;
-  private stdoutEnded = false;
+  private readonly child: ChildProcessByStdio<Writable, Readable | null, Readable>;
+  private stdoutEnded: boolean;
   private inputEnded = false;
   private exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   private stdinError: Error | undefined;
@@ -25,18 +34,24 @@ export class ProcessFilter extends Duplex {
   constructor(
     readonly command: string,
     readonly args: readonly string[],
+    options: ProcessFilterOptions = {},
   ) {
     super();
-    const child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"] });
+    // stdin and stderr are pipes; stdout is one unless a descriptor was given (then it is null).
+    const child = spawn(command, args, {
+      stdio: ["pipe", options.stdoutFd ?? "pipe", "pipe"],
+    }) as ChildProcessByStdio<Writable, Readable | null, Readable>;
     this.child = child;
+    this.stdoutEnded = child.stdout === null;
     child.on("error", (error: NodeJS.ErrnoException) => {
       const why = error.code === "ENOENT" ? "it is not installed (not found on PATH)" : error.message;
       this.destroy(new CompressorError(`cannot run ${command}: ${why}`, { cause: error }));
     });
-    child.stdout.on("data", (chunk: Buffer) => {
-      if (!this.push(chunk)) child.stdout.pause();
+    const stdout = child.stdout;
+    stdout?.on("data", (chunk: Buffer) => {
+      if (!this.push(chunk)) stdout.pause();
     });
-    child.stdout.on("end", () => {
+    stdout?.on("end", () => {
       this.stdoutEnded = true;
       this.settle();
     });
@@ -55,7 +70,7 @@ export class ProcessFilter extends Duplex {
   }
 
   override _read(): void {
-    this.child.stdout.resume();
+    this.child.stdout?.resume();
   }
 
   /**

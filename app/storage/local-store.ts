@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { createWriteStream, type Dirent } from "node:fs";
+import type { Dirent } from "node:fs";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import type { Readable } from "node:stream";
@@ -94,7 +94,9 @@ export class LocalStore implements Store {
         ]
       : [];
     await this.writeAtomically(key, target, async (temp) => {
-      const sink = createWriteStream(temp, { flags: "wx", mode: FILE_MODE });
+      // Opened before the pipeline runs: a write stream opening the file itself could create it
+      // after a failing source had already made writeAtomically remove it, leaving a temp file.
+      const sink = (await fs.open(temp, "wx", FILE_MODE)).createWriteStream();
       await (pipeline as (...streams: unknown[]) => Promise<void>)(
         body,
         ...counter,
@@ -102,6 +104,28 @@ export class LocalStore implements Store {
         options.signal ? { signal: options.signal } : {},
       );
     });
+    return this.publish(key, options);
+  }
+
+  async putFromDescriptor(
+    key: string,
+    write: (fd: number) => Promise<void>,
+    options: PutStreamOptions = {},
+  ): Promise<ObjectInfo> {
+    await this.writeAtomically(key, this.pathOf(key), async (temp) => {
+      options.signal?.throwIfAborted();
+      const handle = await fs.open(temp, "wx+", FILE_MODE);
+      try {
+        await write(handle.fd);
+      } finally {
+        await handle.close();
+      }
+    });
+    return this.publish(key, options);
+  }
+
+  /** After a streamed write: its metadata, trailing metadata included, and what now stands at `key`. */
+  private async publish(key: string, options: PutStreamOptions): Promise<ObjectInfo> {
     const trailing = options.trailingMetadata?.();
     await this.writeMetadata(
       key,

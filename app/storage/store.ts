@@ -62,6 +62,17 @@ export interface Store {
   put(key: string, body: string | Uint8Array, options?: PutOptions): Promise<void>;
   /** Streams `body` to `key` (multipart on S3, temp file + rename locally). Resolves with the stored object. */
   putStream(key: string, body: Readable, options?: PutStreamOptions): Promise<ObjectInfo>;
+  /**
+   * Optional (LocalStore): has `write` fill the new object's file through a descriptor, for a
+   * program that writes its output itself (a compressor given it as stdout), then publishes it as
+   * putStream does: atomically, with `trailingMetadata`. The descriptor is open for reading too, so
+   * `write` can checksum what was written; if `write` rejects, nothing is left at `key`.
+   */
+  putFromDescriptor?(
+    key: string,
+    write: (fd: number) => Promise<void>,
+    options?: PutStreamOptions,
+  ): Promise<ObjectInfo>;
   /** Opens `key` for reading; rejects with StoreNotFoundError when it does not exist. */
   getStream(key: string): Promise<Readable>;
   head(key: string): Promise<ObjectInfo | undefined>;

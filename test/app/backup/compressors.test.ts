@@ -1,5 +1,7 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { closeSync, openSync, readFileSync } from "node:fs";
+import * as path from "node:path";
 import { Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { gunzipSync } from "node:zlib";
@@ -8,6 +10,9 @@ import { CompressorError, createDecompressStream, selectCompressor } from "../..
 import { ParallelGzip } from "../../../app/backup/parallel-gzip";
 import { ProcessFilter } from "../../../app/backup/process-filter";
 import { readAll } from "../../../app/storage";
+import { useTempDirs } from "../../support/temp-dir";
+
+const tempDir = useTempDirs("opsdeck-compressors");
 
 /** Half compressible text, half noise, in uneven chunks. */
 function sample(bytes: number): Buffer[] {
@@ -93,6 +98,31 @@ describe("ParallelGzip", () => {
       input,
     );
 
+    expect(gunzipSync(compressed).equals(Buffer.concat(input))).toBe(true);
+  });
+
+  it("stops taking input while its reader is behind, and loses nothing once it reads again", async () => {
+    const input = sample(24 * 1024 * 1024);
+    const gzip = new ParallelGzip({ level: 1, blockSize: 256 * 1024, concurrency: 3 });
+    let accepted = 0;
+    const writing = (async () => {
+      for (const chunk of input) {
+        await new Promise<void>((resolve, reject) =>
+          gzip.write(chunk, (error) => (error ? reject(error) : resolve())),
+        );
+        accepted += chunk.length;
+      }
+      gzip.end();
+    })();
+
+    // Nobody reads yet: the input it takes must stop at a few blocks, not run on to all 24 MiB.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const acceptedWhileUnread = accepted;
+    const compressed = await readAll(gzip);
+    await writing;
+
+    expect(acceptedWhileUnread).toBeGreaterThan(0);
+    expect(acceptedWhileUnread).toBeLessThan(3 * 1024 * 1024);
     expect(gunzipSync(compressed).equals(Buffer.concat(input))).toBe(true);
   });
 
@@ -203,6 +233,35 @@ describe("ProcessFilter", () => {
     const output = await throughReusedBuffer(new ProcessFilter("cat", []), input);
 
     expect(output.equals(Buffer.concat(input))).toBe(true);
+  });
+
+  it("lets the program write into a descriptor itself: nothing comes out, the end follows its exit", async () => {
+    const file = path.join(await tempDir(), "out.zst");
+    const input = sample(2 * 1024 * 1024);
+    const fd = openSync(file, "wx+");
+    try {
+      const output = await through(new ProcessFilter("zstd", ["-c", "-q", "-3"], { stdoutFd: fd }), input);
+
+      expect(output.length).toBe(0);
+    } finally {
+      closeSync(fd);
+    }
+    const restored = await through(new ProcessFilter("zstd", ["-d", "-c", "-q"]), [readFileSync(file)]);
+    expect(restored.equals(Buffer.concat(input))).toBe(true);
+  });
+
+  it("fails, not ends, when a program writing into a descriptor exits non-zero", async () => {
+    const fd = openSync("/dev/null", "w");
+    try {
+      await expect(
+        through(
+          new ProcessFilter("sh", ["-c", "cat; echo 'zstd: write error' >&2; exit 1"], { stdoutFd: fd }),
+          [Buffer.from("x")],
+        ),
+      ).rejects.toThrow(/sh exited with status 1: zstd: write error/);
+    } finally {
+      closeSync(fd);
+    }
   });
 
   it("works as a plain stream for a consumer that reads all at once", async () => {

@@ -69,28 +69,33 @@ describe.each(backends)("a failing backup with %s", (_name, makeStore) => {
     expect(state?.lastSuccess).toBeUndefined();
   });
 
-  it("stops and cleans up when the caller aborts midway", async () => {
-    const store = await makeStore();
-    const source = await bigTree(12);
-    const controller = new AbortController();
+  // zstd into a local store writes the archive file itself (archive-output.ts): the other path.
+  it.each(["gzip", "zstd"] as const)(
+    "stops and cleans up when the caller aborts midway (%s)",
+    async (name) => {
+      const store = await makeStore();
+      const source = await bigTree(12);
+      const controller = new AbortController();
 
-    const error = await rejection(
-      createBackup({
-        store,
-        sources: [source],
-        host: "web01",
-        signal: controller.signal,
-        progressIntervalMs: 0,
-        onEvent: (e) => {
-          if (e.type === "progress" && e.bytesOut > 6 * 1024 * 1024) controller.abort();
-        },
-      }),
-    );
+      const error = await rejection(
+        createBackup({
+          store,
+          sources: [source],
+          host: "web01",
+          compressor: { name },
+          signal: controller.signal,
+          progressIntervalMs: 0,
+          onEvent: (e) => {
+            if (e.type === "progress" && e.bytesIn > 6 * 1024 * 1024) controller.abort();
+          },
+        }),
+      );
 
-    expect(error.failure.phase).toBe("archiving");
-    expect(error.failure.error).toBe("cancelled before it completed (aborted by the caller)");
-    expect(await backupObjects(store)).toEqual([]);
-  });
+      expect(error.failure.phase).toBe("archiving");
+      expect(error.failure.error).toBe("cancelled before it completed (aborted by the caller)");
+      expect(await backupObjects(store)).toEqual([]);
+    },
+  );
 
   it("reports a compressor that crashes midway and keeps nothing it produced", async () => {
     const store = await makeStore();
@@ -279,20 +284,25 @@ async function killedMidUpload(store: Store, bucket: string | undefined): Promis
 }
 
 describe("a backup onto a full disk", () => {
-  it("fails cleanly, naming the cause, with no partial archive left", async () => {
-    const dir = await tempDir();
-    const disk = await tinyDiskStore(dir, 2 * 1024 * 1024);
-    try {
-      const source = await bigTree(4);
+  it.each(["gzip", "zstd"] as const)(
+    "fails cleanly, naming the cause, with no partial archive left (%s)",
+    async (name) => {
+      const dir = await tempDir();
+      const disk = await tinyDiskStore(dir, 2 * 1024 * 1024);
+      try {
+        const source = await bigTree(4);
 
-      const error = await rejection(createBackup({ store: disk.store, sources: [source], host: "web01" }));
+        const error = await rejection(
+          createBackup({ store: disk.store, sources: [source], host: "web01", compressor: { name } }),
+        );
 
-      expect(error.failure.error).toMatch(/ENOSPC|no space/i);
-      expect(await backupObjects(disk.store)).toEqual([]);
-      const leftovers = await fs.readdir(path.join(dir, "backups", "web01")).catch(() => []);
-      expect(leftovers).toEqual([]);
-    } finally {
-      await disk.release();
-    }
-  });
+        expect(error.failure.error).toMatch(/ENOSPC|no space/i);
+        expect(await backupObjects(disk.store)).toEqual([]);
+        const leftovers = await fs.readdir(path.join(dir, "backups", "web01")).catch(() => []);
+        expect(leftovers).toEqual([]);
+      } finally {
+        await disk.release();
+      }
+    },
+  );
 });

@@ -1,3 +1,5 @@
+import { spawn } from "node:child_process";
+import { writeSync } from "node:fs";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { PassThrough, Readable } from "node:stream";
@@ -182,6 +184,40 @@ describe("LocalStore", () => {
     ]);
     expect(await collect(store.listUnfinishedWrites("backups/"))).toEqual([]);
     expect(await collect(store.listUnfinishedWrites("logs/"))).toEqual([]);
+  });
+
+  it("publishes what a program wrote through the descriptor, with the metadata known afterwards", async () => {
+    const store = new LocalStore(await tempDir());
+    let seenWhileWriting: unknown;
+
+    const info = await store.putFromDescriptor(
+      "backups/web01/a.tar.zst",
+      async (fd) => {
+        const child = spawn("sh", ["-c", "printf 'tar bytes'"], { stdio: ["ignore", fd, "inherit"] });
+        await new Promise((resolve) => child.on("close", resolve));
+        seenWhileWriting = await store.head("backups/web01/a.tar.zst");
+      },
+      { metadata: { "opsdeck-host": "web01" }, trailingMetadata: () => ({ sha256: "abc" }) },
+    );
+
+    expect(seenWhileWriting).toBeUndefined();
+    expect(info).toMatchObject({ size: 9, metadata: { "opsdeck-host": "web01", sha256: "abc" } });
+    expect((await store.get("backups/web01/a.tar.zst"))?.toString()).toBe("tar bytes");
+    expect(await collect(store.listUnfinishedWrites("backups/"))).toEqual([]);
+  });
+
+  it("leaves nothing at the key, and no temp file, when the descriptor's writer fails", async () => {
+    const dir = await tempDir();
+    const store = new LocalStore(dir);
+
+    const failed = store.putFromDescriptor("backups/web01/a.tar.zst", async (fd) => {
+      writeSync(fd, "half");
+      throw new Error("zstd exited with status 1");
+    });
+
+    await expect(failed).rejects.toThrow(/cannot write backups\/web01\/a.tar.zst .*zstd exited with status 1/);
+    expect(await store.head("backups/web01/a.tar.zst")).toBeUndefined();
+    expect(await readdir(dir, { recursive: true })).toEqual(["backups", "backups/web01"]);
   });
 
   it("removes what a killed write left, and nothing else", async () => {
