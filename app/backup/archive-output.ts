@@ -151,9 +151,9 @@ function nothingExpected(): Writable {
   });
 }
 
-const DIGEST_READ_BYTES = 1024 * 1024;
+const DIGEST_READ_BYTES = 256 * 1024;
 /** Reads between two turns of the event loop while checksumming: timers wait at most ~8 MiB. */
-const DIGEST_READS_PER_TURN = 8;
+const DIGEST_READS_PER_TURN = 32;
 
 /**
  * SHA-256 and length of what the descriptor's file holds, read back from the start with one

@@ -83,6 +83,7 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
   let id: string | undefined;
   let key: string | undefined;
   let archiveMayExist = false;
+  let entries: ManifestEntryLog | undefined;
 
   try {
     const name = backupName(host, label, startedAt);
@@ -109,7 +110,8 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
 
     phase = "archiving";
     tracker.phase("archiving");
-    const entries = new ManifestEntryLog();
+    const entryLog = new ManifestEntryLog();
+    entries = entryLog;
     let tarBytes = 0;
     archiveMayExist = true;
     const { stored, sha256, bytes } = await storeArchive(
@@ -121,7 +123,7 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
           filter,
           signal,
           onEntry: (entry) => {
-            entries.add(entry);
+            entryLog.add(entry);
             tracker.files++;
           },
           onSkip: (path, why) => tracker.warn(`skipped ${path}: ${why}`),
@@ -177,10 +179,10 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
       sources: sources.map((s) => s.absolute),
       include: [...(options.include ?? [])],
       exclude: [...(options.exclude ?? [])],
-      totals: { ...entries.totals, tarBytes },
+      totals: { ...entryLog.totals, tarBytes },
       entries: [],
     };
-    await store.put(metaKey, entries.serialise(manifest), { contentType: "application/json" });
+    await writeManifest(store, metaKey, entryLog, manifest);
     archiveMayExist = false;
 
     const durationMs = Math.max(0, completedAt.getTime() - startedAt.getTime());
@@ -263,5 +265,22 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
       ).catch(() => undefined);
     }
     throw new BackupError(failure, { cause: error });
+  } finally {
+    entries?.close();
+  }
+}
+
+/** Writes the manifest with the logged entries: straight into a local store's file, else streamed. */
+async function writeManifest(
+  store: Store,
+  key: string,
+  entries: ManifestEntryLog,
+  manifest: BackupManifest,
+): Promise<void> {
+  const options = { contentType: "application/json" };
+  if (store.putFromDescriptor) {
+    await store.putFromDescriptor(key, async (fd) => entries.writeTo(fd, manifest), options);
+  } else {
+    await store.putStream(key, entries.serialise(manifest), options);
   }
 }

@@ -1,5 +1,4 @@
-import { lstatSync, readlinkSync, type Stats } from "node:fs";
-import * as fs from "node:fs/promises";
+import { lstatSync, readdirSync, readlinkSync, type Stats } from "node:fs";
 import * as path from "node:path";
 import type { ArchiveSource } from "./archive";
 import type { PathFilter } from "./selection";
@@ -52,23 +51,27 @@ function lookUp(absolute: string, archivePath: string, options: WalkOptions): Wa
  * by depth × one folder's names, whatever the size of the tree; an excluded folder is not walked.
  * Unreadable folders fail with their path.
  */
-export async function* walkSources(
+export function* walkSources(
   sources: readonly ArchiveSource[],
   options: WalkOptions,
-): AsyncGenerator<WalkedEntry> {
+): Generator<WalkedEntry> {
   for (const source of sources) {
     const root = lookUp(source.absolute, source.archivePath, options);
     if (root) yield* walkEntry(root, options);
   }
 }
 
-async function* walkEntry(entry: WalkedEntry, options: WalkOptions): AsyncGenerator<WalkedEntry> {
+// A synchronous generator, readdir included: an async one cost a promise per entry and per level
+// of depth (~60 MiB of garbage on a 26k-file tree). The writer's waits on the sink still turn the loop.
+function* walkEntry(entry: WalkedEntry, options: WalkOptions): Generator<WalkedEntry> {
   options.signal?.throwIfAborted();
   yield entry;
   if (entry.kind !== "directory") return;
-  const names = await fs.readdir(entry.absolute);
+  const names = readdirSync(entry.absolute);
   for (const name of names) {
-    const child = lookUp(path.join(entry.absolute, name), `${entry.archivePath}/${name}`, options);
+    // `absolute` is resolved (no trailing separator) and a name holds none: join's normalising would
+    // only allocate (~800 bytes a file).
+    const child = lookUp(`${entry.absolute}${path.sep}${name}`, `${entry.archivePath}/${name}`, options);
     if (child) yield* walkEntry(child, options);
   }
 }

@@ -1,11 +1,12 @@
 import * as fs from "node:fs";
 import type { Writable } from "node:stream";
-// The header modules alone: tar's index loads all of node-tar (~4 MiB resident) for two classes.
+// For headers the common path cannot write (tar-header.ts); tar's index would load all of node-tar.
 import { Header, type HeaderData } from "tar/header";
 import { Pax } from "tar/pax";
 import type { ArchiveSource } from "./archive";
 import type { ManifestEntry } from "./manifest";
 import { TAR_CHUNK_BYTES, TarChunks } from "./tar-chunks";
+import { encodeUstarHeader, type UstarFields, type UstarType } from "./tar-header";
 import { type WalkedEntry, type WalkOptions, walkSources } from "./tar-walk";
 
 /**
@@ -52,29 +53,30 @@ function headerMode(mode: number, isDirectory: boolean): number {
 const MY_UID = process.getuid?.() ?? 0;
 const MY_USER = process.env.USER ?? "";
 
-/** The ustar header node-tar's Pack would write for this entry (restores and GNU tar read either). */
-function headerData(p: Planned): HeaderData {
+const TYPE_NAMES: Record<UstarType, HeaderData["type"]> = {
+  "0": "File",
+  "1": "Link",
+  "2": "SymbolicLink",
+  "5": "Directory",
+};
+
+/** The ustar fields node-tar's Pack would write for this entry (restores and GNU tar read either). */
+function ustarFields(p: Planned): UstarFields {
   const { entry } = p;
   const { stat } = entry;
-  const type = p.hardlinkTo
-    ? "Link"
-    : entry.kind === "file"
-      ? "File"
-      : entry.kind === "directory"
-        ? "Directory"
-        : "SymbolicLink";
+  const type = p.hardlinkTo ? "1" : entry.kind === "file" ? "0" : entry.kind === "directory" ? "5" : "2";
   return {
     path: entry.kind === "directory" ? `${entry.archivePath}/` : entry.archivePath,
     linkpath: p.hardlinkTo ?? entry.linkpath,
     mode: headerMode(stat.mode, entry.kind === "directory"),
     uid: stat.uid,
     gid: stat.gid,
-    size: type === "File" ? stat.size : 0,
-    mtime: stat.mtime,
+    size: type === "0" ? stat.size : 0,
+    mtime: stat.mtimeMs / 1000,
+    atime: stat.atimeMs / 1000,
+    ctime: stat.ctimeMs / 1000,
     type,
     uname: stat.uid === MY_UID ? MY_USER : "",
-    atime: stat.atime,
-    ctime: stat.ctime,
   };
 }
 
@@ -88,14 +90,38 @@ function manifestEntry(p: Planned): ManifestEntry {
   return { path: entry.archivePath, type: "directory", size: 0 };
 }
 
-async function writeHeader(chunks: TarChunks, p: Planned): Promise<void> {
-  const data = headerData(p);
-  const header = new Header(data);
+/** Writes the entry's header; a promise only when it has to wait for a chunk (see TarChunks.hasRoom). */
+function writeHeader(chunks: TarChunks, p: Planned): Promise<void> | undefined {
+  const fields = ustarFields(p);
+  if (chunks.hasRoom(BLOCK)) {
+    const { current, offset } = chunks;
+    // The chunk is reused: fields the header leaves out must read as zeros.
+    current.fill(0, offset, offset + BLOCK);
+    if (encodeUstarHeader(current, offset, fields)) {
+      chunks.advance(BLOCK);
+      return undefined;
+    }
+  }
+  return writeHeaderWaiting(chunks, p, fields);
+}
+
+async function writeHeaderWaiting(chunks: TarChunks, p: Planned, fields: UstarFields): Promise<void> {
   let { chunk, offset } = await chunks.room(BLOCK);
-  // The chunk is reused: fields the header leaves out must read as zeros.
   chunk.fill(0, offset, offset + BLOCK);
+  if (encodeUstarHeader(chunk, offset, fields)) {
+    chunks.advance(BLOCK);
+    return;
+  }
+  // Long or non-ASCII path, large size…: node-tar writes it, a PAX extended header first.
+  const data: HeaderData = {
+    ...fields,
+    type: TYPE_NAMES[fields.type],
+    mtime: p.entry.stat.mtime,
+    atime: p.entry.stat.atime,
+    ctime: p.entry.stat.ctime,
+  };
+  const header = new Header(data);
   if (header.encode(chunk, offset)) {
-    // Long or non-ASCII path, large size…: a PAX extended header goes first, as node-tar writes it.
     const { stat } = p.entry;
     const pax = new Pax({
       atime: data.atime,
@@ -145,8 +171,29 @@ function readFully(
   }
 }
 
-/** Copies the file's bytes into chunks, then pads it to the tar block size. Closes `fd`. */
-async function writeBody(chunks: TarChunks, p: Planned, fd: number): Promise<void> {
+/**
+ * Copies the file's bytes into chunks, then pads it to the tar block size. Closes `fd`. A promise
+ * only when the file does not fit the current chunk.
+ */
+function writeBody(chunks: TarChunks, p: Planned, fd: number): Promise<void> | undefined {
+  const size = p.entry.stat.size;
+  const padding = (BLOCK - (size % BLOCK)) % BLOCK;
+  if (!chunks.hasRoom(size + padding)) return writeBodyAcrossChunks(chunks, p, fd, padding);
+  try {
+    readFully(fd, chunks.current, chunks.offset, size, 0, p.entry.absolute);
+  } finally {
+    closeQuietly(fd);
+  }
+  chunks.advance(size);
+  return chunks.zeros(padding);
+}
+
+async function writeBodyAcrossChunks(
+  chunks: TarChunks,
+  p: Planned,
+  fd: number,
+  padding: number,
+): Promise<void> {
   const size = p.entry.stat.size;
   try {
     let position = 0;
@@ -160,7 +207,7 @@ async function writeBody(chunks: TarChunks, p: Planned, fd: number): Promise<voi
   } finally {
     closeQuietly(fd);
   }
-  await chunks.zeros((BLOCK - (size % BLOCK)) % BLOCK);
+  await chunks.zeros(padding);
 }
 
 /**
@@ -188,24 +235,27 @@ export async function writeArchive(
     return { entry };
   };
 
-  for await (const entry of walkSources(sources, options)) {
+  for (const entry of walkSources(sources, options)) {
     options.signal?.throwIfAborted();
     const p = plan(entry);
     if (p.hardlinkTo || entry.kind !== "file" || entry.stat.size === 0) {
       options.onEntry(manifestEntry(p));
-      await writeHeader(chunks, p);
+      const writing = writeHeader(chunks, p);
+      if (writing) await writing;
       continue;
     }
     // Open before the header, so a file that cannot be read leaves no header behind.
     const fd = fs.openSync(entry.absolute, "r");
     options.onEntry(manifestEntry(p));
     try {
-      await writeHeader(chunks, p);
+      const writing = writeHeader(chunks, p);
+      if (writing) await writing;
     } catch (error) {
       closeQuietly(fd);
       throw error;
     }
-    await writeBody(chunks, p, fd);
+    const copying = writeBody(chunks, p, fd);
+    if (copying) await copying;
   }
   // End of archive: two zero blocks.
   await chunks.zeros(2 * BLOCK);

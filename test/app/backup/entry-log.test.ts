@@ -1,3 +1,6 @@
+import { closeSync, openSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ManifestEntryLog } from "../../../app/backup/entry-log";
 import {
@@ -8,6 +11,10 @@ import {
   serialiseManifest,
   totalsOf,
 } from "../../../app/backup/manifest";
+import { readAll } from "../../../app/storage";
+import { useTempDirs } from "../../support/temp-dir";
+
+const tempDir = useTempDirs("opsdeck-entry-log");
 
 function manifestWith(entries: ManifestEntry[], totals: BackupManifest["totals"]): BackupManifest {
   return {
@@ -34,7 +41,7 @@ function manifestWith(entries: ManifestEntry[], totals: BackupManifest["totals"]
 }
 
 describe("ManifestEntryLog", () => {
-  it("writes the same manifest bytes as serialising the entry objects, across many pages", () => {
+  it("writes the same manifest bytes as serialising the entry objects, streamed or into a file", async () => {
     const entries: ManifestEntry[] = [{ path: "etc", type: "directory", size: 0 }];
     for (let i = 0; i < 5000; i++) {
       entries.push({ path: `etc/conf-${i}/"quoted" naïve\n${i}.conf`, type: "file", size: i });
@@ -42,24 +49,43 @@ describe("ManifestEntryLog", () => {
     entries.push({ path: "etc/link", type: "symlink", size: 0, linkpath: "conf-1" });
     entries.push({ path: "etc/again", type: "hardlink", size: 0, linkpath: "etc/conf-2" });
     entries.push({ path: `etc/${"long-".repeat(20_000)}`, type: "file", size: 1 });
-    const log = new ManifestEntryLog();
+    const spool = await tempDir();
+    const log = new ManifestEntryLog(spool);
     for (const entry of entries) log.add(entry);
 
     const totals = { ...log.totals, tarBytes: 99 };
-    const body = log.serialise(manifestWith([], totals));
+    const body = await readAll(log.serialise(manifestWith([], totals)));
+    const out = path.join(await tempDir(), "manifest.json");
+    const fd = openSync(out, "w");
+    log.writeTo(fd, manifestWith([], totals));
+    closeSync(fd);
+    const written = await readFile(out);
+    log.close();
 
+    // The spool file was unlinked once open: nothing of it can be left behind.
+    expect(await readdir(spool)).toEqual([]);
     expect(totals).toEqual(totalsOf(entries, 99));
     expect(body.toString()).toBe(serialiseManifest(manifestWith(entries, totals)));
     expect(parseManifest(body, "m").entries).toEqual(entries);
+    expect(written.toString()).toBe(body.toString());
     expect(log.entries).toBe(entries.length);
   });
 
-  it("writes an empty list for a backup without entries", () => {
-    const log = new ManifestEntryLog();
+  it("writes an empty list for a backup without entries", async () => {
+    const log = new ManifestEntryLog(await tempDir());
     const totals = { ...log.totals, tarBytes: 1024 };
 
-    const body = log.serialise(manifestWith([], totals));
+    const body = await readAll(log.serialise(manifestWith([], totals)));
+    log.close();
 
     expect(body.toString()).toBe(serialiseManifest(manifestWith([], totals)));
+  });
+
+  it("names the folder when it cannot keep its list there", async () => {
+    const missing = `${await tempDir()}/not-there`;
+
+    expect(() => new ManifestEntryLog(missing)).toThrow(
+      `cannot keep the manifest's entry list in ${missing}: ENOENT`,
+    );
   });
 });

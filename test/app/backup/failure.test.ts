@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
+import type { Readable } from "node:stream";
 import { setTimeout as delay } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import {
@@ -13,7 +14,7 @@ import {
   restoreBackup,
   verifyBackup,
 } from "../../../app/backup";
-import { type LocalStore, type PutOptions, S3Store, type Store } from "../../../app/storage";
+import { type LocalStore, type PutStreamOptions, S3Store, type Store } from "../../../app/storage";
 import { useStoreBackends } from "../../support/store-backends";
 import { collect, enospc, FailingWriteStore, noise, tinyDiskStore, writeTree } from "./helpers";
 
@@ -126,10 +127,23 @@ describe.each(backends)("a failing backup with %s", (_name, makeStore) => {
     const store = await makeStore();
     const source = await bigTree(1);
     const manifestFails: Store = Object.assign(Object.create(store) as Store, {
-      put: (key: string, body: string | Uint8Array, options?: PutOptions) =>
+      putStream: (key: string, body: Readable, options?: PutStreamOptions) =>
         key.endsWith(".manifest.json")
           ? Promise.reject(new Error("503 SlowDown"))
-          : store.put(key, body, options),
+          : store.putStream(key, body, options),
+      // A local store has the manifest written through a descriptor.
+      ...(store.putFromDescriptor
+        ? {
+            putFromDescriptor: (
+              key: string,
+              write: (fd: number) => Promise<void>,
+              options?: PutStreamOptions,
+            ) =>
+              key.endsWith(".manifest.json")
+                ? Promise.reject(new Error("503 SlowDown"))
+                : store.putFromDescriptor?.(key, write, options),
+          }
+        : {}),
     });
 
     const error = await rejection(createBackup({ store: manifestFails, sources: [source], host: "web01" }));

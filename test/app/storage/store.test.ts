@@ -215,7 +215,9 @@ describe("LocalStore", () => {
       throw new Error("zstd exited with status 1");
     });
 
-    await expect(failed).rejects.toThrow(/cannot write backups\/web01\/a.tar.zst .*zstd exited with status 1/);
+    await expect(failed).rejects.toThrow(
+      /cannot write backups\/web01\/a.tar.zst .*zstd exited with status 1/,
+    );
     expect(await store.head("backups/web01/a.tar.zst")).toBeUndefined();
     expect(await readdir(dir, { recursive: true })).toEqual(["backups", "backups/web01"]);
   });
