@@ -83,7 +83,7 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
   let id: string | undefined;
   let key: string | undefined;
   let archiveMayExist = false;
-  let entries: ManifestEntryLog | undefined;
+  let openEntryLog: ManifestEntryLog | undefined; // closed (its spool file released) in `finally`
 
   try {
     const name = backupName(host, label, startedAt);
@@ -111,7 +111,7 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
     phase = "archiving";
     tracker.phase("archiving");
     const entryLog = new ManifestEntryLog();
-    entries = entryLog;
+    openEntryLog = entryLog;
     let tarBytes = 0;
     archiveMayExist = true;
     const { stored, sha256, bytes } = await storeArchive(
@@ -266,7 +266,7 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
     }
     throw new BackupError(failure, { cause: error });
   } finally {
-    entries?.close();
+    openEntryLog?.close();
   }
 }
 
