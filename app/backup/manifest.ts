@@ -1,6 +1,7 @@
-import { en } from "zod/locales";
-import * as z from "zod/mini";
 import { parseOrThrow, ValidationError } from "../lib/validation";
+import "../lib/zod-messages";
+// zod/mini: the archive side imports this module, and classic zod would cost a backup ~12 MiB.
+import * as z from "zod/mini";
 import { compressorNames } from "./compressor-levels";
 
 /**
@@ -8,10 +9,6 @@ import { compressorNames } from "./compressor-levels";
  * presence is what makes a backup complete; it holds what `verify` and `restore` check against.
  * It never contains secrets: only paths, sizes, checksums and settings that are not credentials.
  */
-// zod/mini, not classic zod: a backup process stays ~12 MiB smaller without the rest of zod (the
-// archive side imports this module). Mini carries no messages of its own; these are classic zod's.
-z.config(en());
-
 export const MANIFEST_FORMAT = "opsdeck-backup-manifest/1";
 // Readers ignore fields they do not know (z.object strips them): a manifest written by a newer
 // opsdeck with additive fields must still verify and restore here. Incompatible changes bump FORMAT.

@@ -1,6 +1,6 @@
-import { en } from "zod/locales";
-import * as z from "zod/mini";
 import { parseOrThrow, ValidationError } from "../lib/validation";
+import "../lib/zod-messages";
+import * as z from "zod/mini";
 import type { Store } from "../storage";
 import { describeError } from "./errors";
 import { assertHost, assertLabel } from "./naming";
@@ -20,9 +20,6 @@ import { assertHost, assertLabel } from "./naming";
  * record rebuilds it, never lose a record. A label has no dots, so `.backup-` splits a key
  * unambiguously even for host names with dots.
  */
-// zod/mini: createBackup records its outcome through this module (see manifest.ts for why).
-z.config(en());
-
 const HOSTS_PREFIX = "hosts/";
 const KIND_NAMES = ["last-success", "last-failure", "last-verify"] as const;
 type Kind = (typeof KIND_NAMES)[number];
