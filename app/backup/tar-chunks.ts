@@ -56,15 +56,14 @@ export class TarChunks {
     return this.used;
   }
 
-  /** A chunk with at least `bytes` free at `offset`; `bytes` must not exceed TAR_CHUNK_BYTES. */
-  async room(bytes: number): Promise<{ chunk: Buffer; offset: number }> {
+  /** Waits until `current` has at least `bytes` free at `offset`; `bytes` must not exceed TAR_CHUNK_BYTES. */
+  async room(bytes: number): Promise<void> {
     if (this.failure !== undefined) throw this.failure;
     if (this.chunk && TAR_CHUNK_BYTES - this.used < bytes) this.flush();
     if (!this.chunk) {
       this.chunk = await this.pool.take();
       this.used = 0;
     }
-    return { chunk: this.chunk, offset: this.used };
   }
 
   /** Marks `bytes` at the current offset as filled. */
@@ -86,9 +85,9 @@ export class TarChunks {
   private async zerosAcrossChunks(bytes: number): Promise<void> {
     let left = bytes;
     while (left > 0) {
-      const { chunk, offset } = await this.room(1);
-      const n = Math.min(left, TAR_CHUNK_BYTES - offset);
-      chunk.fill(0, offset, offset + n);
+      await this.room(1);
+      const n = Math.min(left, TAR_CHUNK_BYTES - this.used);
+      this.current.fill(0, this.used, this.used + n);
       this.advance(n);
       left -= n;
     }

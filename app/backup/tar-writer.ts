@@ -93,26 +93,24 @@ function manifestEntry(p: Planned): ManifestEntry {
 /** Writes the entry's header; a promise only when it has to wait for a chunk (see TarChunks.hasRoom). */
 function writeHeader(chunks: TarChunks, p: Planned): Promise<void> | undefined {
   const fields = ustarFields(p);
-  if (chunks.hasRoom(BLOCK)) {
-    const { current, offset } = chunks;
-    // The chunk is reused: fields the header leaves out must read as zeros.
-    current.fill(0, offset, offset + BLOCK);
-    if (encodeUstarHeader(current, offset, fields)) {
-      chunks.advance(BLOCK);
-      return undefined;
-    }
-  }
-  return writeHeaderWaiting(chunks, p, fields);
+  if (!chunks.hasRoom(BLOCK)) return chunks.room(BLOCK).then(() => writeHeaderHere(chunks, p, fields));
+  return writeHeaderHere(chunks, p, fields);
 }
 
-async function writeHeaderWaiting(chunks: TarChunks, p: Planned, fields: UstarFields): Promise<void> {
-  let { chunk, offset } = await chunks.room(BLOCK);
-  chunk.fill(0, offset, offset + BLOCK);
-  if (encodeUstarHeader(chunk, offset, fields)) {
+/** With a block free in the current chunk: an ordinary header in place, else node-tar's. */
+function writeHeaderHere(chunks: TarChunks, p: Planned, fields: UstarFields): Promise<void> | undefined {
+  const { current, offset } = chunks;
+  // The chunk is reused: fields the header leaves out must read as zeros.
+  current.fill(0, offset, offset + BLOCK);
+  if (encodeUstarHeader(current, offset, fields)) {
     chunks.advance(BLOCK);
-    return;
+    return undefined;
   }
-  // Long or non-ASCII path, large size…: node-tar writes it, a PAX extended header first.
+  return writeNodeTarHeader(chunks, p, fields);
+}
+
+/** Long or non-ASCII path, large size…: node-tar writes the header, a PAX extended header first. */
+async function writeNodeTarHeader(chunks: TarChunks, p: Planned, fields: UstarFields): Promise<void> {
   const data: HeaderData = {
     ...fields,
     type: TYPE_NAMES[fields.type],
@@ -121,7 +119,7 @@ async function writeHeaderWaiting(chunks: TarChunks, p: Planned, fields: UstarFi
     ctime: p.entry.stat.ctime,
   };
   const header = new Header(data);
-  if (header.encode(chunk, offset)) {
+  if (header.encode(chunks.current, chunks.offset)) {
     const { stat } = p.entry;
     const pax = new Pax({
       atime: data.atime,
@@ -142,12 +140,12 @@ async function writeHeaderWaiting(chunks: TarChunks, p: Planned, fields: UstarFi
         `${p.entry.absolute}: the path is too long to archive (${pax.length} bytes of PAX header)`,
       );
     }
-    ({ chunk, offset } = await chunks.room(pax.length + BLOCK));
-    pax.copy(chunk, offset);
+    await chunks.room(pax.length + BLOCK);
+    pax.copy(chunks.current, chunks.offset);
     chunks.advance(pax.length);
-    offset += pax.length;
-    chunk.fill(0, offset, offset + BLOCK);
-    header.encode(chunk, offset);
+    const { current, offset } = chunks;
+    current.fill(0, offset, offset + BLOCK);
+    header.encode(current, offset);
   }
   chunks.advance(BLOCK);
 }
@@ -198,9 +196,9 @@ async function writeBodyAcrossChunks(
   try {
     let position = 0;
     while (position < size) {
-      const { chunk, offset } = await chunks.room(1);
-      const n = Math.min(size - position, TAR_CHUNK_BYTES - offset);
-      readFully(fd, chunk, offset, n, position, p.entry.absolute);
+      await chunks.room(1);
+      const n = Math.min(size - position, TAR_CHUNK_BYTES - chunks.offset);
+      readFully(fd, chunks.current, chunks.offset, n, position, p.entry.absolute);
       chunks.advance(n);
       position += n;
     }
