@@ -5,14 +5,14 @@
  * modules, not the barrels, which would also load the AWS SDK (~19 MiB resident) that a backup
  * into a local directory never uses.
  *
- *   node backup-run.js <store> <source> <gzip|pigz|zstd> [level]
+ *   node backup-run.js <store> <source> <gzip|pigz|zstd> [level (0: its default)] [threads]
  */
 import { createBackup } from "../app/backup/create";
 import { LocalStore } from "../app/storage/local-store";
 
-const [storeDir, source, name, level] = process.argv.slice(2);
+const [storeDir, source, name, level, threads] = process.argv.slice(2);
 if (!storeDir || !source || (name !== "gzip" && name !== "pigz" && name !== "zstd")) {
-  process.stderr.write("usage: backup-run <store> <source> <gzip|pigz|zstd> [level]\n");
+  process.stderr.write("usage: backup-run <store> <source> <gzip|pigz|zstd> [level] [threads]\n");
   process.exit(2);
 }
 
@@ -21,7 +21,11 @@ createBackup({
   sources: [source],
   host: "bench",
   label: name,
-  compressor: { name, ...(level ? { level: Number(level) } : {}) },
+  compressor: {
+    name,
+    ...(level && level !== "0" ? { level: Number(level) } : {}),
+    ...(threads ? { threads: Number(threads) } : {}),
+  },
   recordState: false,
 }).then(
   (record) => {

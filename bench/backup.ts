@@ -87,20 +87,30 @@ function contenders(tree: string, runner: string): Contender[] {
       return { measured, outputBytes: (await fs.stat(file)).size };
     },
   });
-  const opsdeck = (name: string, compressor: string, peers: Peer[], level?: number): Contender => ({
-    name,
-    peers,
-    shown: `node dist/backup-run.js store tree ${compressor}${level ? ` ${level}` : ""}`,
-    async run(out) {
-      const args = [runner, out, tree, compressor, ...(level ? [String(level)] : [])];
-      const measured = await measureProcess(process.execPath, args, { sampleTree: true });
-      return { measured, outputBytes: (JSON.parse(measured.stdout) as { size: number }).size };
-    },
-  });
+  const opsdeck = (
+    name: string,
+    compressor: string,
+    peers: Peer[],
+    { level, threads }: { level?: number; threads?: number } = {},
+  ): Contender => {
+    // The runner's arguments after the compressor: [level] [threads].
+    const extra = threads ? [String(level ?? 0), String(threads)] : level ? [String(level)] : [];
+    return {
+      name,
+      peers,
+      shown: `node dist/backup-run.js store tree ${[compressor, ...extra].join(" ")}`,
+      async run(out) {
+        const args = [runner, out, tree, compressor, ...extra];
+        const measured = await measureProcess(process.execPath, args, { sampleTree: true });
+        return { measured, outputBytes: (JSON.parse(measured.stdout) as { size: number }).size };
+      },
+    };
+  };
   return [
     tar("tar czf", ["-czf"], ".tar.gz", [PEERS.gzip]),
     opsdeck("opsdeck gzip -6", "gzip", []),
-    opsdeck("opsdeck gzip -1", "gzip", [], 1),
+    opsdeck("opsdeck gzip -6, 1 thread", "gzip", [], { threads: 1 }),
+    opsdeck("opsdeck gzip -1", "gzip", [], { level: 1 }),
     tar("tar -I pigz", ["-I", "pigz", "-cf"], ".tar.gz", [PEERS.pigz]),
     opsdeck("opsdeck pigz -6", "pigz", [PEERS.pigz]),
     tar("tar --zstd", ["--zstd", "-cf"], ".tar.zst", [PEERS.zstd]),

@@ -1,16 +1,28 @@
 #!/usr/bin/env bash
 # Makes sure the tools the test suite runs for real are installed: Debian's Chromium for the browser
 # tests (/usr/bin/chromium), pigz and zstd for the backup compressors, curl for the smoke-test
-# script. Runs before `npm test` (the pretest script) and from .ci/run: it installs what is missing
+# script, and clang/lld/wasi-libc to check that the built-in gzip's WebAssembly is what its C source
+# compiles to (npm run build:wasm). Runs before `npm test` (the pretest script) and from .ci/run: it installs what is missing
 # with apt-get and fails loudly when it cannot, so no test ever skips silently.
 set -euo pipefail
 
-# command -> Debian package
-declare -A NEEDED=([/usr/bin/chromium]=chromium [pigz]=pigz [zstd]=zstd [curl]=curl)
+# command (or file pattern) -> Debian package
+declare -A NEEDED=(
+  [/usr/bin/chromium]=chromium [pigz]=pigz [zstd]=zstd [curl]=curl
+  [clang]=clang [wasm-ld]=lld [/usr/lib/wasm32-wasi/libc.a]=wasi-libc
+  ["/usr/lib/llvm-14/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a"]=libclang-rt-14-dev-wasm32
+)
+
+present() {
+  case "$1" in
+  /*) compgen -G "$1" >/dev/null ;;
+  *) command -v "$1" >/dev/null 2>&1 ;;
+  esac
+}
 
 missing=()
 for command in "${!NEEDED[@]}"; do
-  command -v "$command" >/dev/null 2>&1 || missing+=("${NEEDED[$command]}")
+  present "$command" || missing+=("${NEEDED[$command]}")
 done
 ((${#missing[@]} == 0)) && exit 0
 
@@ -35,6 +47,6 @@ export DEBIAN_FRONTEND=noninteractive
 "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
   fail "apt-get install ${missing[*]} failed"
 for command in "${!NEEDED[@]}"; do
-  command -v "$command" >/dev/null 2>&1 || fail "installed ${NEEDED[$command]} but $command is still missing"
+  present "$command" || fail "installed ${NEEDED[$command]} but $command is still missing"
 done
 echo "ensure-test-deps: installed ${missing[*]}" >&2

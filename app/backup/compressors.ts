@@ -2,9 +2,9 @@ import { spawn } from "node:child_process";
 import { availableParallelism } from "node:os";
 import type { Duplex } from "node:stream";
 import { createGunzip } from "node:zlib";
+import { BlockGzip, defaultGzipThreads } from "./block-gzip";
 import { COMPRESSOR_LEVELS, type CompressorName } from "./compressor-levels";
 import type { ArchiveFormat } from "./naming";
-import { ParallelGzip } from "./parallel-gzip";
 import { CompressorError, ProcessFilter } from "./process-filter";
 
 export { CompressorError } from "./process-filter";
@@ -27,13 +27,14 @@ export interface Compressor {
   format: ArchiveFormat;
   level: number;
   threads: number;
-  /** "gzip -6, built-in, 3 blocks in parallel" — for logs and the manifest. */
+  /** "gzip -6 (built-in libdeflate, 2 threads)" — for logs and the manifest. */
   description: string;
   createStream(): Duplex;
   /**
-   * External programs only: a stream whose program writes its output to `fd` itself (a local
-   * store's file), so the archive's bytes never come back through node. The readable side carries
-   * nothing and ends once the program exited with status 0.
+   * A stream that writes its output to `fd` itself (a local store's file): the external programs
+   * get it as their stdout, so the archive's bytes never come back through node; built-in gzip
+   * writes its members there from WebAssembly memory. The readable side carries nothing and ends
+   * once all is written (a program: once it exited with status 0).
    */
   createStreamInto?(fd: number): Duplex;
 }
@@ -67,8 +68,9 @@ function builtinGzip(level: number, threads: number): Compressor {
     format: "gzip",
     level,
     threads,
-    description: `gzip -${level} (built-in, ${threads} blocks in parallel)`,
-    createStream: () => new ParallelGzip({ level, concurrency: threads }),
+    description: `gzip -${level} (built-in libdeflate, ${threads} thread${threads === 1 ? "" : "s"})`,
+    createStream: () => new BlockGzip({ level, threads }),
+    createStreamInto: (fd) => new BlockGzip({ level, threads, fd }),
   };
 }
 
@@ -112,8 +114,7 @@ export async function selectCompressor(
   }
   const cpus = availableParallelism();
   if (request.name === "gzip") {
-    // One extra block in flight keeps every core busy while the main thread fills the next one.
-    return { requested: "gzip", compressor: builtinGzip(level, request.threads ?? Math.min(16, cpus + 1)) };
+    return { requested: "gzip", compressor: builtinGzip(level, request.threads ?? defaultGzipThreads()) };
   }
   const program = programs[request.name] ?? request.name;
   // zstd -3 runs at ~300 MB/s a thread, no faster than the tar side: a second thread (~15 MiB) keeps
@@ -126,7 +127,7 @@ export async function selectCompressor(
   const consequence = request.name === "zstd" ? "; the archive will be .tar.gz instead of .tar.zst" : "";
   return {
     requested: request.name,
-    compressor: builtinGzip(gzipLevel, request.threads ?? Math.min(16, cpus + 1)),
+    compressor: builtinGzip(gzipLevel, request.threads ?? defaultGzipThreads()),
     fallback:
       `${request.name} is not installed (${program} not found on PATH); using built-in gzip -${gzipLevel} instead` +
       `${consequence}. Install the Debian/Ubuntu package "${request.name}" to use it.`,

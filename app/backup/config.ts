@@ -20,12 +20,12 @@ export const retentionPolicySchema = z.strictObject({
 export const compressorSchema = z
   .strictObject({
     /**
-     * gzip: built in (node:zlib, compressed in parallel blocks). pigz / zstd: the external programs,
+     * gzip: built in (libdeflate in WebAssembly, parallel blocks). pigz / zstd: the external programs,
      * used when installed; when missing the backup falls back to built-in gzip and says so.
      */
     name: z.enum(compressorNames).default("gzip"),
     level: z.int().optional(),
-    /** Compression threads; defaults to CPUs + 1 blocks for gzip, the CPUs for pigz, 1 for zstd. */
+    /** Compression threads; defaults to min(CPUs, 4) for gzip (this one included), the CPUs for pigz, 2 for zstd. */
     threads: z.int().min(1).max(64).optional(),
   })
   .superRefine((value, ctx) => {

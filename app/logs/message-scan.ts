@@ -5,6 +5,8 @@
  * time, it was most of the scan's time. This module loads the compiled module once per thread and
  * moves bytes in and results out.
  */
+
+import { compileEmbedded, instantiate } from "../lib/webassembly";
 import { shortLevelWords } from "./levels";
 import { MESSAGE_SCAN_WASM } from "./wasm/message-scan.wasm";
 
@@ -25,18 +27,8 @@ export function createMessageScan(): MessageScan {
   return { key1: 0, key2: 0, ipv4: 0, hasIpv4: false };
 }
 
-/** The WebAssembly API used here (Node has it; the ES library typings do not, and DOM's would bring the rest). */
-interface WebAssemblyApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-
-function instantiate(): ScanExports {
-  const api = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-  // Looked up here, not at import, so commands that read no logs run where WebAssembly is off.
-  if (!api) throw new Error("log analysis needs WebAssembly, which this Node has disabled (--jitless?)");
-  const module = new api.Module(Buffer.from(MESSAGE_SCAN_WASM, "base64"));
-  return new api.Instance(module, {}).exports as ScanExports;
+function instantiateScan(): ScanExports {
+  return instantiate<ScanExports>("log analysis", compileEmbedded("log analysis", MESSAGE_SCAN_WASM));
 }
 
 interface ScanExports {
@@ -144,7 +136,7 @@ export class ChunkScanner {
   readonly lineEndsCapacity: number;
 
   constructor() {
-    this.exports = instantiate();
+    this.exports = instantiateScan();
     this.chunkAt = align(this.exports.freeOffset(), READ_PAST);
     this.lineEndsCapacity = this.exports.lineEndsCapacity();
     this.reserve(PAGE, 4096);

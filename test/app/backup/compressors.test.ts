@@ -6,10 +6,12 @@ import { Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { BlockGzip } from "../../../app/backup/block-gzip";
 import { CompressorError, createDecompressStream, selectCompressor } from "../../../app/backup/compressors";
-import { ParallelGzip } from "../../../app/backup/parallel-gzip";
+import { GzipBlockCompressor } from "../../../app/backup/gzip-blocks";
 import { ProcessFilter } from "../../../app/backup/process-filter";
 import { readAll } from "../../../app/storage";
+import { gzipBlocks, isEmbeddedCurrent } from "../../../scripts/build-wasm";
 import { useTempDirs } from "../../support/temp-dir";
 
 const tempDir = useTempDirs("opsdeck-compressors");
@@ -59,13 +61,10 @@ async function throughReusedBuffer(
   return Buffer.concat(out);
 }
 
-describe("ParallelGzip", () => {
+describe.each([1, 3])("BlockGzip on %i thread(s)", (threads) => {
   it("produces gzip that Node and the gzip program both decompress to the input", async () => {
     const input = sample(3 * 1024 * 1024);
-    const compressed = await through(
-      new ParallelGzip({ level: 6, blockSize: 256 * 1024, concurrency: 3 }),
-      input,
-    );
+    const compressed = await through(new BlockGzip({ level: 6, blockSize: 256 * 1024, threads }), input);
 
     expect(gunzipSync(compressed).equals(Buffer.concat(input))).toBe(true);
     const gzip = await new Promise<Buffer>((resolve, reject) => {
@@ -80,12 +79,10 @@ describe("ParallelGzip", () => {
     expect(gzip.equals(Buffer.concat(input))).toBe(true);
   });
 
-  it("cuts one large chunk into several blocks and keeps their order", async () => {
+  it("cuts one large chunk into several blocks and keeps their order, a part-filled last round too", async () => {
+    // 21 blocks of 100,000 bytes and a short one: the last round is not a whole one on 3 threads.
     const input = [Buffer.concat(sample(2 * 1024 * 1024))];
-    const compressed = await through(
-      new ParallelGzip({ level: 1, blockSize: 100_000, concurrency: 4 }),
-      input,
-    );
+    const compressed = await through(new BlockGzip({ level: 1, blockSize: 100_000, threads }), input);
 
     expect(gunzipSync(compressed).equals(input[0] as Buffer)).toBe(true);
   });
@@ -94,7 +91,7 @@ describe("ParallelGzip", () => {
     const input = sample(3 * 1024 * 1024);
 
     const compressed = await throughReusedBuffer(
-      new ParallelGzip({ level: 1, blockSize: 200_000, concurrency: 3 }),
+      new BlockGzip({ level: 1, blockSize: 200_000, threads }),
       input,
     );
 
@@ -102,8 +99,9 @@ describe("ParallelGzip", () => {
   });
 
   it("stops taking input while its reader is behind, and loses nothing once it reads again", async () => {
-    const input = sample(24 * 1024 * 1024);
-    const gzip = new ParallelGzip({ level: 1, blockSize: 256 * 1024, concurrency: 3 });
+    // Noise, so that what waits unread is about as large as the input it came from.
+    const input = Array.from({ length: 384 }, () => randomBytes(64 * 1024));
+    const gzip = new BlockGzip({ level: 1, blockSize: 256 * 1024, threads });
     let accepted = 0;
     const writing = (async () => {
       for (const chunk of input) {
@@ -127,10 +125,59 @@ describe("ParallelGzip", () => {
   });
 
   it("turns empty input into a valid empty gzip file", async () => {
-    const compressed = await through(new ParallelGzip({ level: 6 }), []);
+    const compressed = await through(new BlockGzip({ level: 6, threads }), []);
 
     expect(compressed.length).toBeGreaterThan(0);
     expect(gunzipSync(compressed).length).toBe(0);
+  });
+
+  it("writes the archive into a descriptor itself and pushes nothing", async () => {
+    const input = sample(3 * 1024 * 1024);
+    const file = path.join(await tempDir(), "out.gz");
+    const fd = openSync(file, "w");
+    try {
+      const pushed = await through(new BlockGzip({ level: 6, blockSize: 256 * 1024, threads, fd }), input);
+      expect(pushed.length).toBe(0);
+    } finally {
+      closeSync(fd);
+    }
+
+    expect(gunzipSync(readFileSync(file)).equals(Buffer.concat(input))).toBe(true);
+  });
+
+  it("compresses harder at a higher level", async () => {
+    const text = [Buffer.from(readFileSync(__filename, "utf8").repeat(40))];
+    const fast = await through(new BlockGzip({ level: 1, threads }), text);
+    const best = await through(new BlockGzip({ level: 9, threads }), text);
+
+    expect(gunzipSync(best).equals(text[0] as Buffer)).toBe(true);
+    expect(best.length).toBeLessThan(fast.length);
+  });
+
+  it("stops its worker threads when destroyed midway", async () => {
+    const gzip = new BlockGzip({ level: 1, blockSize: 64 * 1024, threads });
+    gzip.on("error", () => undefined);
+    gzip.write(randomBytes(300_000));
+    const closed = new Promise((resolve) => gzip.once("close", resolve));
+    gzip.destroy(new Error("the backup was aborted"));
+
+    await closed;
+    expect(gzip.errored?.message).toBe("the backup was aborted");
+  });
+});
+
+describe("GzipBlockCompressor", () => {
+  it("is what gzip-blocks.c compiles to (vendor/libdeflate, npm run build:wasm)", async () => {
+    expect(await isEmbeddedCurrent(gzipBlocks), "run npm run build:wasm").toBe(true);
+  });
+
+  it("refuses a level libdeflate does not have, naming it", () => {
+    expect(() => new GzipBlockCompressor(13, 1024)).toThrow(/cannot set up level 13/);
+  });
+
+  it("refuses a block longer than it was set up for", () => {
+    const compressor = new GzipBlockCompressor(6, 1024);
+    expect(() => compressor.compress(1025)).toThrow(/block of 1025 bytes did not compress/);
   });
 });
 
