@@ -18,7 +18,7 @@ export interface BlockGzipOptions {
   fd?: number;
 }
 
-export const DEFAULT_GZIP_BLOCK_SIZE = 1024 * 1024;
+const DEFAULT_GZIP_BLOCK_SIZE = 1024 * 1024;
 
 /**
  * Each thread beyond this one is a worker of ~16 MiB; beyond four the tar side (one thread) cannot
@@ -46,7 +46,7 @@ export class BlockGzip extends Transform {
   private readonly here: GzipBlockCompressor;
   private readonly lanes: Lane[];
   private readonly fd: number | undefined;
-  /** The lane the block being filled belongs to, and how full it is. */
+  /** The lane the block being filled belongs to (so also the workers started this round), and how full it is. */
   private lane = 0;
   private filled = 0;
   private members = 0;
@@ -118,7 +118,7 @@ export class BlockGzip extends Transform {
 
   /** Writes the members of the workers started this round, in order, and begins the next round. */
   private async writeStarted(): Promise<void> {
-    const started = Math.min(this.lane, this.lanes.length - 1);
+    const started = this.lane;
     this.lane = 0;
     for (let i = 0; i < started; i++) {
       this.writeMember(await ((this.lanes[i] as Lane).worker as GzipBlockWorker).result());

@@ -30,10 +30,6 @@ function gzipBlocksModule(): WasmModule {
   return compiled;
 }
 
-function setUpFailed(level: number, blockSize: number): Error {
-  return new Error(`${FEATURE}: cannot set up level ${level} for blocks of ${blockSize} bytes`);
-}
-
 export class GzipBlockCompressor {
   /** Where the next block goes; compress() reads its first `length` bytes. */
   readonly input: Uint8Array;
@@ -42,12 +38,11 @@ export class GzipBlockCompressor {
   private readonly wasm: GzipBlocksExports;
   private readonly outputAt: number;
 
-  constructor(
-    readonly level: number,
-    readonly blockSize: number,
-  ) {
+  constructor(level: number, blockSize: number) {
     this.wasm = instantiate<GzipBlocksExports>(FEATURE, gzipBlocksModule());
-    if (!this.wasm.gzip_blocks_init(level, blockSize)) throw setUpFailed(level, blockSize);
+    if (!this.wasm.gzip_blocks_init(level, blockSize)) {
+      throw new Error(`${FEATURE}: cannot set up level ${level} for blocks of ${blockSize} bytes`);
+    }
     // The memory never grows after init, so views made now stay valid.
     this.input = new Uint8Array(this.wasm.memory.buffer, this.wasm.gzip_blocks_input(), blockSize);
     this.outputAt = this.wasm.gzip_blocks_output();

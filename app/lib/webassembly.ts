@@ -1,5 +1,5 @@
 /** A compiled WebAssembly module (it may be posted to worker threads). */
-export type WasmModule = object & { readonly __wasmModule?: never };
+export type WasmModule = object;
 
 /** The WebAssembly API opsdeck uses (Node has it; the ES library typings do not, and DOM's would bring the rest). */
 interface WebAssemblyApi {
