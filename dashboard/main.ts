@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     schema: dashboardAppConfigSchema,
     ...(values.config ? { file: values.config } : {}),
   });
-  const store = openStore(config.storage);
+  const store = await openStore(config.storage);
   const token = env.OPSDECK_DASHBOARD_TOKEN || undefined;
 
   // Listen before the first checks round, so a config that checks this dashboard finds it up.

@@ -58,7 +58,7 @@ export function createLambdaHandler(options: LambdaRuntimeOptions): LambdaHandle
 
   const init = async (): Promise<Runtime> => {
     const { config, source } = await loadAppConfig({ schema: dashboardAppConfigSchema, env: options.env });
-    const store = openStore(config.storage);
+    const store = await openStore(config.storage);
     const dashboard = await createDashboard({
       config,
       settings: config.dashboard,

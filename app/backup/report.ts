@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { BackupMetricsSource } from "../metrics/prometheus";
-import { readStoredJson, type Store } from "../storage";
+import { readStoredJson } from "../storage/read-json";
+import type { Store } from "../storage/store";
 import { recordedStaleAfterMs } from "./freshness";
 
 /**

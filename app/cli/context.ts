@@ -1,7 +1,9 @@
 import type pino from "pino";
-import { type AppConfig, appConfigSchema, loadAppConfig } from "../config";
-import { createLogger, type Logger } from "../lib/logger";
-import { openStore, type Store } from "../storage";
+import type { BackupConfig } from "../backup/config";
+import type { AppConfig } from "../config/schema";
+import type { Logger } from "../lib/logger";
+import { openStore } from "../storage/open";
+import type { Store } from "../storage/store";
 import { InterruptedError } from "./errors";
 import { EXIT, type ExitCode } from "./exit-codes";
 import type { CliIo } from "./io";
@@ -14,7 +16,8 @@ export interface GlobalOptions {
 
 /**
  * What the commands share during one run: the io, the config (loaded on first use, so `logs analyze`
- * works without one), the store, a logger on stderr and the exit code the run ends with.
+ * works without one), the store, a logger on stderr and the exit code the run ends with. The config
+ * schemas and the store load on first use too: a run loads only what its command needs.
  */
 export class CliContext {
   exitCode: ExitCode = EXIT.ok;
@@ -38,20 +41,29 @@ export class CliContext {
 
   /** An explicit `--config` wins; else OPSDECK_CONFIG, OPSDECK_CONFIG_FILE, then the defaults. */
   config(): Promise<{ config: AppConfig; source: string }> {
-    this.loaded ??= loadAppConfig({
-      schema: appConfigSchema,
-      env: this.io.env,
-      ...(this.globals.config ? { file: this.globals.config } : {}),
-    });
+    this.loaded ??= import("../config/index.js").then(({ appConfigSchema, loadAppConfig }) =>
+      loadAppConfig({
+        schema: appConfigSchema,
+        env: this.io.env,
+        ...(this.globals.config ? { file: this.globals.config } : {}),
+      }),
+    );
     return this.loaded;
   }
 
-  store(config: AppConfig): Store {
+  store(config: AppConfig): Promise<Store> {
     return openStore(config.storage);
   }
 
+  /** The backups section with this machine's host name settled (app/agent/host.ts). */
+  async backups(config: AppConfig): Promise<BackupConfig & { host: string }> {
+    const { backupsWithHost } = await import("../agent/host.js");
+    return backupsWithHost(config, this.io.env);
+  }
+
   /** Structured logs on stderr: warnings by default (stdout stays the command's output). */
-  logger(defaultLevel = "warn"): Logger {
+  async logger(defaultLevel = "warn"): Promise<Logger> {
+    const { createLogger } = await import("../lib/logger.js");
     this.cachedLogger ??= createLogger("opsdeck", {
       level: this.io.env.OPSDECK_LOG_LEVEL ?? (this.verbose ? "debug" : defaultLevel),
       destination: { write: (line: string) => this.io.stderr.write(line) } as pino.DestinationStream,

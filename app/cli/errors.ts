@@ -1,16 +1,13 @@
 import { CommanderError } from "commander";
-import {
-  BackupError,
-  BackupNameError,
-  BackupNotFoundError,
-  CompressorError,
-  RestoreError,
-  SelectionError,
-  SourceError,
-} from "../backup";
+// From their own modules, not the barrels: every run loads this file, so it must stay light.
+import { SourceError } from "../backup/archive";
+import { BackupError, BackupNotFoundError, RestoreError } from "../backup/errors";
+import { BackupNameError } from "../backup/naming";
+import { CompressorError } from "../backup/process-filter";
+import { SelectionError } from "../backup/selection";
 import { ValidationError } from "../lib/validation";
-import { LogFileError, RotationError } from "../logs";
-import { StoreError, StoreNotFoundError } from "../storage";
+import { LogFileError, RotationError } from "../logs/errors";
+import { StoreError, StoreNotFoundError } from "../storage/store";
 import { EXIT, type ExitCode } from "./exit-codes";
 
 /** A command line that parses but makes no sense (`--max-size lots`); exits with EXIT.usage. */

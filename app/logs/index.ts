@@ -3,13 +3,13 @@ export type { FileAnalysis, HistogramBucket, LevelCounts, LogAnalysis } from "./
 export { type AnalyzeOptions, type AnalyzeProgress, analyzeLogs } from "./analyze";
 export { analyzeOptionsSchema } from "./analyze-options";
 export { DETECTION_SAMPLE_LINES, detectFormat, type FormatDetection } from "./detect-format";
+export { LogFileError, RotationError } from "./errors";
 export { type FollowOptions, followLog, type RotationEvent } from "./follow";
 export { LOG_FORMATS, type LogFormat } from "./formats";
 export type { Incident, IncidentRule } from "./incidents";
 export { LEVELS, type Level } from "./levels";
 export type { TextLine } from "./line-splitter";
 export { type LiveAnalysisOptions, LiveLogAnalysis } from "./live-analysis";
-export { LogFileError } from "./plan-tasks";
 export {
   type OutputFormat,
   renderAnalysis,
@@ -19,7 +19,6 @@ export {
 } from "./render";
 export {
   type RotateOptions,
-  RotationError,
   type RotationResult,
   rotateLog,
   rotateOptionsSchema,

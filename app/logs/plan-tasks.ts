@@ -2,21 +2,10 @@ import { createReadStream, type Stats } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
 import { detectFormat, type FormatDetection } from "./detect-format";
+import { LogFileError } from "./errors";
 import type { LogFormat } from "./formats";
 import type { ScanTask } from "./scan-task";
 import { yearContext } from "./timestamps";
-
-/** A log file could not be opened or is not a regular file. */
-export class LogFileError extends Error {
-  override readonly name = "LogFileError";
-  constructor(
-    readonly path: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${path}: ${message}`, options);
-  }
-}
 
 export interface InspectedFile {
   index: number;

@@ -6,6 +6,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { z } from "zod";
 import { parseOrThrow } from "../lib/validation";
 import { ArchiveWriter, compressFile } from "./archive-writer";
+import { RotationError } from "./errors";
 import { findWriters } from "./open-writers";
 import { pauseProcesses, resumeProcesses } from "./pause-writers";
 import {
@@ -16,11 +17,6 @@ import {
   parseArchiveName,
   selectExpired,
 } from "./rotation-policy";
-
-/** Rotation could not be done safely; the log file keeps its content. */
-export class RotationError extends Error {
-  override readonly name = "RotationError";
-}
 
 const positive = z.number().positive();
 

@@ -1,7 +1,6 @@
 import type { Command } from "commander";
-import { type OnceResult, runAgentOnce, startAgent } from "../../agent";
-import { renderTable } from "../../logs";
-import { handleShutdownSignals } from "../../scheduler";
+import type { OnceResult } from "../../agent";
+import { renderTable } from "../../logs/render";
 import type { CliContext } from "../context";
 import { EXIT } from "../exit-codes";
 import { formatBytes } from "../units";
@@ -17,8 +16,12 @@ export function registerAgent(program: Command, ctx: CliContext): void {
     .option("--json", "with --once: print the result as JSON")
     .action(async (flags: { once?: boolean; json?: boolean }) => {
       const { config, source } = await ctx.config();
-      const logger = ctx.logger("info");
-      const store = ctx.store(config);
+      const [{ runAgentOnce, startAgent }, { handleShutdownSignals }] = await Promise.all([
+        import("../../agent/index.js"),
+        import("../../scheduler/index.js"),
+      ]);
+      const logger = await ctx.logger("info");
+      const store = await ctx.store(config);
       const deps = { logger, env: ctx.io.env, ...(ctx.io.fetch ? { fetch: ctx.io.fetch } : {}) };
       if (flags.once) {
         const result = await ctx.cancellable((signal) => runAgentOnce(config, store, { ...deps, signal }));

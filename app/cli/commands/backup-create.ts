@@ -1,39 +1,12 @@
 import type { Command } from "commander";
-import type { z } from "zod";
-import { backupFailureAlert, backupsWithHost, raiseAlert, verifyFailureAlert } from "../../agent";
-import {
-  BackupError,
-  type BackupFailure,
-  type BackupRecord,
-  runBackupJob,
-  type VerifyResult,
-} from "../../backup";
-import {
-  type BackupConfig,
-  type BackupJobConfig,
-  backupJobSchema,
-  compressorNames,
-  compressorSchema,
-} from "../../backup/config";
-import { issuesFromZod, ValidationError } from "../../lib/validation";
+import type { BackupFailure, BackupRecord, VerifyResult } from "../../backup";
+import { compressorNames } from "../../backup/compressor-levels";
+import { BackupError } from "../../backup/errors";
 import type { CliContext } from "../context";
-import { UsageError } from "../errors";
 import { EXIT } from "../exit-codes";
 import { progressBar } from "../progress";
+import type { CreateFlags } from "./backup-create-flags";
 import { backupRecordsTable } from "./backup-render";
-
-interface CreateFlags {
-  all?: boolean;
-  source?: string[];
-  label?: string;
-  include?: string[];
-  exclude?: string[];
-  compressor?: string;
-  level?: string;
-  verify?: boolean;
-  json?: boolean;
-  progress?: boolean;
-}
 
 export type CreateOutcome =
   | { label: string; ok: true; record: BackupRecord; verify?: VerifyResult }
@@ -61,8 +34,13 @@ export function registerBackupCreate(backup: Command, ctx: CliContext): void {
     .option("--no-progress", "never show a progress bar")
     .action(async (labels: string[], flags: CreateFlags) => {
       const { config } = await ctx.config();
-      const backups = settle(backupsWithHost(config, ctx.io.env), labels, flags);
-      const store = ctx.store(config);
+      // Loaded here, not at the top: every command line loads this file, and only this command needs them.
+      const [{ backupsForRun }, { runBackupJob }] = await Promise.all([
+        import("./backup-create-flags.js"),
+        import("../../backup/jobs.js"),
+      ]);
+      const backups = backupsForRun(await ctx.backups(config), labels, flags);
+      const store = await ctx.store(config);
       const outcomes: CreateOutcome[] = [];
       for (const job of backups.jobs) {
         const bar = progressBar(ctx.io.stderr, flags.progress, flags.json === true, job.label);
@@ -90,15 +68,21 @@ export function registerBackupCreate(backup: Command, ctx: CliContext): void {
           outcomes.push({ label: job.label, ok: true, record, ...(verify ? { verify } : {}) });
           if (verify && !verify.ok) {
             ctx.note(`${record.id} does not verify: ${verify.problems.slice(0, 3).join("; ")}`);
-            await raiseAlert(config, verifyFailureAlert(verify, "opsdeck backup create"), alertDeps(ctx));
+            const { raiseAlert, verifyFailureAlert } = await import("../../agent/backup-alert.js");
+            await raiseAlert(
+              config,
+              verifyFailureAlert(verify, "opsdeck backup create"),
+              await alertDeps(ctx),
+            );
             ctx.fail(EXIT.unhealthy);
           }
         } catch (error) {
           if (!(error instanceof BackupError)) throw error;
+          const { backupFailureAlert, raiseAlert } = await import("../../agent/backup-alert.js");
           const alert = await raiseAlert(
             config,
             backupFailureAlert(error.failure, "opsdeck backup create"),
-            alertDeps(ctx),
+            await alertDeps(ctx),
           );
           ctx.note(error.message);
           if (alert.failed.length > 0) ctx.note(`alert not delivered: ${alert.failed.join("; ")}`);
@@ -111,76 +95,10 @@ export function registerBackupCreate(backup: Command, ctx: CliContext): void {
     });
 }
 
-function alertDeps(ctx: CliContext) {
+async function alertDeps(ctx: CliContext) {
   return {
-    logger: ctx.logger(),
+    logger: await ctx.logger(),
     now: () => ctx.now(),
     ...(ctx.io.fetch ? { fetch: ctx.io.fetch } : {}),
   };
-}
-
-/** Which flag set each field, so a bad value is reported as `--label: …`, not as a config path. */
-const FLAG_OF: Record<string, string> = {
-  name: "--compressor",
-  level: "--level",
-  label: "--label",
-  sources: "--source",
-  include: "--include",
-  exclude: "--exclude",
-};
-
-function fromFlags<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const issues = issuesFromZod(result.error).map((issue) => {
-    const [field = "", ...rest] = issue.path.split(/(?=[.[])/);
-    return { path: `${FLAG_OF[field] ?? field}${rest.join("")}`, message: issue.message };
-  });
-  throw new ValidationError("the command line", issues, { cause: result.error });
-}
-
-/** The backups section narrowed to the jobs this run does, with command-line overrides applied. */
-function settle(
-  backups: BackupConfig & { host: string },
-  labels: string[],
-  flags: CreateFlags,
-): BackupConfig & { host: string } {
-  let settled = { ...backups, ...(flags.verify ? { verifyAfterCreate: true } : {}) };
-  if (flags.compressor !== undefined || flags.level !== undefined) {
-    const compressor = fromFlags(compressorSchema, {
-      name: flags.compressor ?? backups.compressor.name,
-      ...(flags.level !== undefined ? { level: Number(flags.level) } : {}),
-    });
-    settled = { ...settled, compressor };
-  }
-  if (flags.source) {
-    if (labels.length > 0 || flags.all)
-      throw new UsageError("--source backs up folders instead of configured jobs: give one or the other");
-    const job: BackupJobConfig = fromFlags(backupJobSchema, {
-      label: flags.label,
-      sources: flags.source,
-      include: flags.include ?? [],
-      exclude: flags.exclude ?? [],
-    });
-    return { ...settled, jobs: [job] };
-  }
-  if (flags.include || flags.exclude)
-    throw new UsageError("--include and --exclude go with --source; jobs take theirs from the config");
-  const known = backups.jobs.map((j) => j.label);
-  if (flags.all) {
-    if (known.length === 0) throw new UsageError("--all: no backup jobs are configured (backups.jobs)");
-    return settled;
-  }
-  if (labels.length === 0) {
-    throw new UsageError(
-      `name a job (configured: ${known.join(", ") || "none"}), --all, or --source <folder>`,
-    );
-  }
-  const unknown = labels.filter((l) => !known.includes(l));
-  if (unknown.length > 0) {
-    throw new UsageError(
-      `no backup job labelled ${unknown.join(", ")} (configured: ${known.join(", ") || "none"})`,
-    );
-  }
-  return { ...settled, jobs: backups.jobs.filter((j) => labels.includes(j.label)) };
 }

@@ -1,7 +1,5 @@
 import type { Command } from "commander";
-import { backupsWithHost } from "../../agent";
-import { type PruneResult, pruneBackupJobs, pruneBackups, type RetentionPolicy } from "../../backup";
-import { retentionPolicySchema } from "../../backup/config";
+import type { PruneResult } from "../../backup";
 import { parseOrThrow } from "../../lib/validation";
 import type { CliContext } from "../context";
 import { UsageError } from "../errors";
@@ -35,10 +33,12 @@ export function registerBackupPrune(backup: Command, ctx: CliContext): void {
   }
   prune.action(async (flags: Record<string, string | boolean | undefined>) => {
     const { config } = await ctx.config();
-    const store = ctx.store(config);
-    const backups = backupsWithHost(config, ctx.io.env);
+    const { pruneBackupJobs, pruneBackups, retentionPolicySchema } = await import("../../backup/index.js");
+    const store = await ctx.store(config);
+    const backups = await ctx.backups(config);
     const host = (flags.host as string | undefined) ?? backups.host;
-    const policy = policyFromFlags(flags);
+    const keep = keepFlags(flags);
+    const policy = keep && parseOrThrow(retentionPolicySchema, keep, "command line");
     const dryRun = flags.dryRun === true;
     let results: PruneResult[];
     if (policy) {
@@ -65,7 +65,10 @@ export function registerBackupPrune(backup: Command, ctx: CliContext): void {
   });
 }
 
-function policyFromFlags(flags: Record<string, string | boolean | undefined>): RetentionPolicy | undefined {
+/** The --keep-* flags given, as the retention policy's fields (validated by the caller). */
+function keepFlags(
+  flags: Record<string, string | boolean | undefined>,
+): Record<string, number | string> | undefined {
   const raw: Record<string, number | string> = {};
   for (const field of KEEP_FLAGS) {
     const value = flags[field];
@@ -75,6 +78,5 @@ function policyFromFlags(flags: Record<string, string | boolean | undefined>): R
         ? value
         : parseCount(value, `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
   }
-  if (Object.keys(raw).length === 0) return undefined;
-  return parseOrThrow(retentionPolicySchema, raw, "command line");
+  return Object.keys(raw).length === 0 ? undefined : raw;
 }

@@ -1,5 +1,5 @@
 import type { BackupListing, PruneResult, RestoreResult, VerifyResult } from "../../backup";
-import { renderTable } from "../../logs";
+import { renderTable } from "../../logs/render";
 import { formatAge, formatBytes, formatDuration } from "../units";
 import type { BackupJobStatus } from "./backup";
 import type { CreateOutcome } from "./backup-create";

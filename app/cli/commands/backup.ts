@@ -1,15 +1,5 @@
 import type { Command } from "commander";
-import { backupsWithHost } from "../../agent";
-import {
-  type BackupJobState,
-  type BackupListing,
-  listBackups,
-  readBackupStates,
-  recordedFreshness,
-  restoreBackup,
-  type VerifyResult,
-  verifyBackup,
-} from "../../backup";
+import type { BackupJobState, BackupListing, VerifyResult } from "../../backup";
 import type { CliContext } from "../context";
 import { UsageError } from "../errors";
 import { EXIT } from "../exit-codes";
@@ -30,10 +20,6 @@ export type BackupJobStatus = BackupJobState & {
   ageMs?: number;
 };
 
-export function backupJobStatuses(states: readonly BackupJobState[], now: Date): BackupJobStatus[] {
-  return states.map((state) => ({ ...state, ...recordedFreshness(state, now) }));
-}
-
 export function registerBackup(program: Command, ctx: CliContext): void {
   const backup = program
     .command("backup")
@@ -49,9 +35,10 @@ export function registerBackup(program: Command, ctx: CliContext): void {
     .option("--json", "print the listing as JSON")
     .action(async (flags: { host?: string; label?: string; json?: boolean }) => {
       const { config } = await ctx.config();
-      const listed = (await listBackups(ctx.store(config), flags.host ? { host: flags.host } : {})).filter(
-        (b) => flags.label === undefined || b.label === flags.label,
-      );
+      const { listBackups } = await import("../../backup/index.js");
+      const listed = (
+        await listBackups(await ctx.store(config), flags.host ? { host: flags.host } : {})
+      ).filter((b) => flags.label === undefined || b.label === flags.label);
       if (flags.json) ctx.printJson(listed);
       else if (listed.length === 0) ctx.note("no backups found");
       else ctx.print(listingTable(listed));
@@ -75,11 +62,12 @@ export function registerBackup(program: Command, ctx: CliContext): void {
         flags: { latest?: boolean; host?: string; label?: string; json?: boolean; progress?: boolean },
       ) => {
         const { config } = await ctx.config();
-        const store = ctx.store(config);
+        const { listBackups, verifyBackup } = await import("../../backup/index.js");
+        const store = await ctx.store(config);
         if (refs.length > 0 === (flags.latest === true))
           throw new UsageError("name backups to verify, or give --latest");
         if (flags.latest) {
-          const host = flags.host ?? backupsWithHost(config, ctx.io.env).host;
+          const host = flags.host ?? (await ctx.backups(config)).host;
           refs = newestPerLabel(await listBackups(store, { host }), flags.label).map(
             (b) => `${b.host}/${b.id}`,
           );
@@ -133,11 +121,13 @@ export function registerBackup(program: Command, ctx: CliContext): void {
         flags: { target: string; path?: string[]; force?: boolean; json?: boolean; progress?: boolean },
       ) => {
         const { config } = await ctx.config();
+        const { restoreBackup } = await import("../../backup/index.js");
+        const store = await ctx.store(config);
         const bar = progressBar(ctx.io.stderr, flags.progress, flags.json === true, "restore");
         const result = await ctx
           .cancellable((signal) =>
             restoreBackup({
-              store: ctx.store(config),
+              store,
               backup: ref,
               target: flags.target,
               ...(flags.path ? { paths: flags.path } : {}),
@@ -163,8 +153,10 @@ export function registerBackup(program: Command, ctx: CliContext): void {
     .option("--json", "print the states as JSON, each with stale, staleAfterMs and ageMs")
     .action(async (flags: { host?: string; json?: boolean }) => {
       const { config } = await ctx.config();
+      const { readBackupStates, recordedFreshness } = await import("../../backup/index.js");
       const now = ctx.now();
-      const jobs = backupJobStatuses(await readBackupStates(ctx.store(config), flags.host), now);
+      const states = await readBackupStates(await ctx.store(config), flags.host);
+      const jobs: BackupJobStatus[] = states.map((state) => ({ ...state, ...recordedFreshness(state, now) }));
       if (flags.json) ctx.printJson(jobs);
       else if (jobs.length === 0) ctx.note("no backup records found");
       else ctx.print(statusTable(jobs, now));

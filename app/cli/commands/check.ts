@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { type CheckResult, runChecksOnce } from "../../checks";
-import { renderTable } from "../../logs";
+import type { CheckResult } from "../../checks";
+import { renderTable } from "../../logs/render";
 import type { CliContext } from "../context";
 import { UsageError } from "../errors";
 import { EXIT } from "../exit-codes";
@@ -22,6 +22,7 @@ export function registerCheck(program: Command, ctx: CliContext): void {
       }
       const checks = ids.length > 0 ? config.checks.filter((c) => ids.includes(c.id)) : config.checks;
       if (checks.length === 0) ctx.note(`no checks configured in ${source}`);
+      const { runChecksOnce } = await import("../../checks/index.js");
       const results = await runChecksOnce(checks, config.checkDefaults, {
         ...(ctx.io.fetch ? { fetch: ctx.io.fetch } : {}),
         now: () => ctx.now(),

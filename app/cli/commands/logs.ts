@@ -1,15 +1,9 @@
 import process from "node:process";
 import { type Command, Option } from "commander";
 import { ValidationError } from "../../lib/validation";
-import {
-  analyzeLogs,
-  LEVELS,
-  LOG_FORMATS,
-  type RotationResult,
-  renderAnalysis,
-  renderRotation,
-  rotateLog,
-} from "../../logs";
+import type { RotationResult } from "../../logs";
+import { LOG_FORMATS } from "../../logs/formats";
+import { LEVELS } from "../../logs/levels";
 import type { CliContext } from "../context";
 import { UsageError } from "../errors";
 import { EXIT } from "../exit-codes";
@@ -104,6 +98,7 @@ export function registerLogs(program: Command, ctx: CliContext): void {
           throw new UsageError(`--regex: ${(error as Error).message}`);
         }
       }
+      const { analyzeLogs, renderAnalysis } = await import("../../logs/index.js");
       const now = ctx.now();
       const bar = progressBar(ctx.io.stderr, flags.progress, flags.json === true, "analyze");
       const analysis = await ctx
@@ -169,6 +164,7 @@ export function registerLogs(program: Command, ctx: CliContext): void {
         ...(hupPid !== undefined ? { afterRename: () => void process.kill(hupPid, "SIGHUP") } : {}),
         dryRun: flags.dryRun === true,
       };
+      const { renderRotation, rotateLog } = await import("../../logs/index.js");
       const results: RotationResult[] = [];
       for (const file of files) {
         try {

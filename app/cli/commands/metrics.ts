@@ -1,7 +1,6 @@
 import type { Command } from "commander";
-import { renderTable } from "../../logs";
+import { renderTable } from "../../logs/render";
 import type { HostSnapshot } from "../../metrics";
-import { takeMetricsSnapshot } from "../../monitor";
 import type { CliContext } from "../context";
 import { formatBytes, parseCount } from "../units";
 
@@ -16,6 +15,7 @@ export function registerMetrics(program: Command, ctx: CliContext): void {
     .option("--settle <ms>", "time between the two samples CPU usage is measured over", "500")
     .action(async (options: { json?: boolean; settle: string }) => {
       const { config } = await ctx.config();
+      const { takeMetricsSnapshot } = await import("../../monitor/index.js");
       const snapshot = await takeMetricsSnapshot(config, {
         settleMs: parseCount(options.settle, "--settle"),
         env: ctx.io.env,

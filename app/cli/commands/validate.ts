@@ -1,8 +1,6 @@
 import { readFile } from "node:fs/promises";
 import * as path from "node:path";
 import type { Command } from "commander";
-import { stackFileIssues } from "../../../infra/stack-file-check";
-import { appConfigFileIssues } from "../../config/check-file";
 import type { LocatedIssue } from "../../config/yaml-location";
 import type { CliContext, GlobalOptions } from "../context";
 import { UsageError } from "../errors";
@@ -40,6 +38,10 @@ export function registerValidate(program: Command, ctx: CliContext): void {
       if (targets.length === 0)
         throw new UsageError("nothing to validate: pass --config <file>, --stack <file> or files");
 
+      const [{ stackFileIssues }, { appConfigFileIssues }] = await Promise.all([
+        import("../../../infra/stack-file-check.js"),
+        import("../../config/check-file.js"),
+      ]);
       const reports: FileReport[] = [];
       for (const { file, kind } of targets) {
         const text = await readFile(file, "utf8");
