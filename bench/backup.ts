@@ -5,7 +5,8 @@
  * `tar -I pigz`, `tar --zstd`). MB/s is over the tree's file bytes. Peak RSS comes from the OS:
  * GNU time's maximum resident set (the largest single process) and /proc samples of the whole
  * process tree (tar plus its compressor, node plus its pigz/zstd child). opsdeck runs bundled by
- * esbuild under plain node, writing to a local-directory store, as it ships.
+ * esbuild under plain node, writing to a local-directory store: the backup engine alone
+ * (bench/backup-run.ts), and `opsdeck backup create` from the CLI bundle as it ships (dist/cli).
  *
  *   npm run bench:backup                               # 1 GiB tree, 3 alternating rounds
  *   npm run bench:backup -- --size 256MiB --runs 1 --only "tar czf,opsdeck gzip -6"
@@ -16,6 +17,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
+import { buildBundles } from "../scripts/build";
 import { ensureMixedTree } from "./backup-tree";
 import { numberFlags, printSuite, runMain } from "./lib/cli";
 import { hasCommand, PEERS, type Peer, skipNote } from "./lib/peers";
@@ -76,7 +78,14 @@ interface Row {
   runs: number[];
 }
 
-function contenders(tree: string, runner: string): Contender[] {
+interface Programs {
+  /** bench/backup-run.ts bundled: createBackup into a LocalStore, nothing else loaded. */
+  runner: string;
+  /** The CLI bundle's entry and an app config whose local store is `out`. */
+  cli: { entry: string; config: string };
+}
+
+function contenders(tree: string, { runner, cli }: Programs): Contender[] {
   const tar = (name: string, flags: string[], ext: string, peers: Peer[]): Contender => ({
     name,
     peers: [PEERS.tar, ...peers],
@@ -106,9 +115,31 @@ function contenders(tree: string, runner: string): Contender[] {
       },
     };
   };
+  const shipped: Contender = {
+    name: "opsdeck backup create (CLI bundle)",
+    peers: [],
+    shown: "node dist/cli/opsdeck.mjs -c opsdeck.json backup create --source tree --json",
+    async run() {
+      const args = [
+        cli.entry,
+        "-c",
+        cli.config,
+        "backup",
+        "create",
+        "--source",
+        tree,
+        "--json",
+        "--no-progress",
+      ];
+      const measured = await measureProcess(process.execPath, args, { sampleTree: true });
+      const [outcome] = JSON.parse(measured.stdout) as Array<{ record: { size: number } }>;
+      return { measured, outputBytes: outcome?.record.size ?? Number.NaN };
+    },
+  };
   return [
     tar("tar czf", ["-czf"], ".tar.gz", [PEERS.gzip]),
     opsdeck("opsdeck gzip -6", "gzip", []),
+    shipped,
     opsdeck("opsdeck gzip -6, 1 thread", "gzip", [], { threads: 1 }),
     opsdeck("opsdeck gzip -1", "gzip", [], { level: 1 }),
     tar("tar -I pigz", ["-I", "pigz", "-cf"], ".tar.gz", [PEERS.pigz]),
@@ -141,9 +172,18 @@ export async function runBackupBench(options: BackupBenchOptions): Promise<Suite
       format: "cjs",
       logLevel: "warning",
     });
-    const all = contenders(tree, path.join(bundleDir, "backup-run.js")).filter(
-      (c) => !options.only || options.only.includes(c.name),
+    await buildBundles(["cli"], { outDir: bundleDir });
+    const out = path.join(options.dir, `out-${process.pid}`);
+    const cliConfig = path.join(bundleDir, "opsdeck.json");
+    await fs.writeFile(
+      cliConfig,
+      JSON.stringify({ storage: { type: "local", dir: out }, hosts: { name: "bench" } }),
     );
+    const programs: Programs = {
+      runner: path.join(bundleDir, "backup-run.js"),
+      cli: { entry: path.join(bundleDir, "cli", "opsdeck.mjs"), config: cliConfig },
+    };
+    const all = contenders(tree, programs).filter((c) => !options.only || options.only.includes(c.name));
     const skipped: string[] = [];
     const present = all.filter((c) => {
       const missing = c.peers.filter((p) => !hasCommand(p.command));
@@ -156,7 +196,6 @@ export async function runBackupBench(options: BackupBenchOptions): Promise<Suite
     const results = new Map<string, Array<{ measured: ProcessRun; outputBytes: number }>>(
       present.map((c) => [c.name, []]),
     );
-    const out = path.join(options.dir, `out-${process.pid}`);
     for (let round = 1; round <= options.runs; round++) {
       for (const contender of present) {
         await clean(out);
@@ -202,6 +241,7 @@ export async function runBackupBench(options: BackupBenchOptions): Promise<Suite
       commands: [
         ...present.map((c) => c.shown),
         "# dist/backup-run.js = esbuild bundle of bench/backup-run.ts (createBackup into a LocalStore)",
+        "# dist/cli = the CLI bundle (npm run build -- cli); opsdeck.json: a local store, host bench",
       ],
       tables: [
         {

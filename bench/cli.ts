@@ -81,9 +81,9 @@ async function main(): Promise<void> {
   const buildDir = await mkdtemp(path.join(tmpdir(), "opsdeck-bench-cli-build-"));
   try {
     await buildBundles(["cli"], { outDir: buildDir });
-    const bundle = path.join(buildDir, "cli", "opsdeck.js");
+    const bundle = path.join(buildDir, "cli", "opsdeck.mjs");
     const startups = [
-      startUp("bundle: node opsdeck.js --version", process.execPath, [bundle, "--version"], {}, runs),
+      startUp("bundle: node opsdeck.mjs --version", process.execPath, [bundle, "--version"], {}, runs),
       startUp(
         "sources: bin/opsdeck --version (tsx)",
         process.execPath,

@@ -8,7 +8,7 @@ import { FleetAgent } from "./components/fleet-agent";
 import { KubernetesPods } from "./components/kubernetes-pods";
 import { LoadBalancer } from "./components/load-balancer";
 import type { StackConfig } from "./config";
-import { AgentBundleMissingError } from "./lookups/agent-bundle";
+import { AGENT_BUNDLE_PATH, AgentBundleMissingError } from "./lookups/agent-bundle";
 import { al2023AmiLookup } from "./lookups/ami";
 import { resolveNetwork } from "./lookups/network";
 import { bucketStorage, deployedAppConfig, roleAppConfig } from "./rules/app-config";
@@ -180,7 +180,7 @@ export function createStack(config: StackConfig, inputs: StackInputs = {}): Stac
 }
 
 function requireAgentBundle(inputs: StackInputs): NonNullable<StackInputs["agentBundle"]> {
-  if (inputs.agentBundle === undefined) throw new AgentBundleMissingError("dist/cli/opsdeck.js");
+  if (inputs.agentBundle === undefined) throw new AgentBundleMissingError(AGENT_BUNDLE_PATH);
   return inputs.agentBundle;
 }
 

@@ -1,14 +1,17 @@
 /**
- * Bundles the runnable entry points with esbuild into dist/: one self-contained CommonJS file each,
- * for the Lambda image, the server image (dashboard + agent) and the `opsdeck` CLI/agent on the fleet.
+ * Bundles the runnable entry points with esbuild into dist/: a self-contained CommonJS file each for
+ * the Lambda image and the server image (dashboard + agent), and for the `opsdeck` CLI/agent an ES
+ * module split into chunks, packed into the archive the stack ships to the fleet.
  *
  *   npm run build            all bundles
  *   npm run build -- lambda  only the named ones
  */
 
 import { existsSync } from "node:fs";
+import { readdir, rm } from "node:fs/promises";
 import * as path from "node:path";
 import { type BuildOptions, build, type Plugin } from "esbuild";
+import { create as createTar } from "tar";
 
 interface Bundle {
   entry: string;
@@ -18,6 +21,14 @@ interface Bundle {
   /** Packages the runtime already provides (the Lambda Node.js 22 image ships AWS SDK v3). */
   external?: string[];
   plugins?: Plugin[];
+  /**
+   * An ES module (`.mjs`) whose dynamic imports become chunks beside it, each parsed only when a
+   * run imports it. Parsing is most of a CLI run's memory: V8 holds ~7 MiB per MB of script it
+   * compiles, and one file with every command in it is 6 MB (the Kubernetes client alone is 3).
+   */
+  split?: boolean;
+  /** Packs the bundle's folder (code, workers, licences; no source maps) into this .tgz. */
+  archive?: string;
 }
 
 /**
@@ -64,12 +75,27 @@ export const bundles: Record<string, Bundle> = {
   server: { entry: "dashboard/main.ts", outfile: "dist/server/index.js", workers: [LOG_SCAN_WORKER] },
   cli: {
     entry: "app/cli/main.ts",
-    outfile: "dist/cli/opsdeck.js",
+    outfile: "dist/cli/opsdeck.mjs",
     workers: [LOG_SCAN_WORKER],
     // `opsdeck validate` reaches infra/config.ts, which loads the SDK only to deploy; the CLI never does.
     external: ["@pulumi/*"],
+    split: true,
+    archive: "dist/opsdeck-agent.tgz",
   },
 };
+
+/**
+ * CommonJS packages bundled into an ES module still call require() and read __dirname; Node's ES
+ * modules have neither, so every output file gets them from its own URL (esbuild's documented
+ * workaround, evanw/esbuild#1921).
+ */
+const COMMONJS_GLOBALS = [
+  'import { createRequire as __opsdeckRequire } from "node:module";',
+  'import { fileURLToPath as __opsdeckPath } from "node:url";',
+  "const require = __opsdeckRequire(import.meta.url);",
+  "const __filename = __opsdeckPath(import.meta.url);",
+  'const __dirname = __opsdeckPath(new URL(".", import.meta.url));',
+].join("\n");
 
 const root = path.resolve(__dirname, "..");
 
@@ -87,11 +113,11 @@ export async function buildBundles(
     if (!bundle) throw new Error(`unknown bundle "${name}" (known: ${Object.keys(bundles).join(", ")})`);
     const entry = path.join(root, bundle.entry);
     if (!existsSync(entry)) throw new Error(`bundle "${name}": entry ${bundle.entry} does not exist`);
-    const buildOptions: BuildOptions = {
-      entryPoints: [entry],
-      outfile: options.outDir
-        ? path.join(options.outDir, path.relative("dist", bundle.outfile))
-        : path.join(root, bundle.outfile),
+    const inDist = (file: string) =>
+      options.outDir ? path.join(options.outDir, path.relative("dist", file)) : path.join(root, file);
+    const outfile = inDist(bundle.outfile);
+    const outdir = path.dirname(outfile);
+    const common: BuildOptions = {
       bundle: true,
       platform: "node",
       target: "node20",
@@ -104,15 +130,37 @@ export async function buildBundles(
       logLevel: "warning",
       metafile: false,
     };
-    await build(buildOptions);
-    for (const worker of bundle.workers ?? []) {
-      const outfile = path.join(
-        path.dirname(buildOptions.outfile as string),
-        `${path.basename(worker, ".ts")}.js`,
-      );
-      await build({ ...buildOptions, entryPoints: [path.join(root, worker)], outfile });
+    if (bundle.split) {
+      // Chunk names change with their content: stale ones from an earlier build must not ship.
+      await rm(outdir, { recursive: true, force: true });
+      await build({
+        ...common,
+        entryPoints: { [path.basename(outfile, ".mjs")]: entry },
+        outdir,
+        format: "esm",
+        splitting: true,
+        outExtension: { ".js": ".mjs" },
+        banner: { js: COMMONJS_GLOBALS },
+      });
+    } else {
+      await build({ ...common, entryPoints: [entry], outfile });
     }
+    for (const worker of bundle.workers ?? []) {
+      const workerFile = path.join(outdir, `${path.basename(worker, ".ts")}.js`);
+      await build({ ...common, entryPoints: [path.join(root, worker)], outfile: workerFile });
+    }
+    if (bundle.archive) await packFolder(outdir, inDist(bundle.archive));
   }
+}
+
+/**
+ * The folder's files (source maps left out) as a .tgz that is the same bytes for the same build:
+ * sorted, with no owners and one fixed mtime, so its sha256 (the fleet's artifact key) changes only
+ * when the code does.
+ */
+export async function packFolder(dir: string, file: string): Promise<void> {
+  const files = (await readdir(dir)).filter((name) => !name.endsWith(".map")).sort();
+  await createTar({ file, cwd: dir, gzip: true, portable: true, mtime: new Date(0) }, files);
 }
 
 if (require.main === module) {

@@ -10,7 +10,7 @@ import type { AutomationStack, OpenStack } from "./workspace";
 
 export interface RunDependencies {
   openStack: OpenStack;
-  /** Bundles the agent (dist/cli/opsdeck.js, scripts/build.ts), which the stack uploads. */
+  /** Bundles the agent (dist/opsdeck-agent.tgz, scripts/build.ts), which the stack uploads. */
   build: () => Promise<void>;
   /** Where the engine's output is streamed. */
   write: (text: string) => void;

@@ -99,7 +99,7 @@ export class FleetAgent extends pulumi.ComponentResource {
         bucket: bucket.name,
         key: pulumi.output(bundle.sha256).apply(agentBundleKey),
         source: new pulumi.asset.FileAsset(bundle.path),
-        contentType: "text/javascript",
+        contentType: "application/gzip",
         // Buckets with Object Lock accept uploads only with a checksum.
         checksumAlgorithm: "SHA256",
         tags: this.args.tags,

@@ -3,8 +3,8 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 
-/** docs/RUNTIME.md: `npm run build` bundles the CLI (and with it `opsdeck agent`) here. */
-export const AGENT_BUNDLE_PATH = "dist/cli/opsdeck.js";
+/** docs/RUNTIME.md: `npm run build` bundles the CLI (and with it `opsdeck agent`) and packs it here. */
+export const AGENT_BUNDLE_PATH = "dist/opsdeck-agent.tgz";
 
 /** The agent bundle the stack uploads: its file and content hash. */
 export interface AgentBundle {
@@ -30,7 +30,7 @@ export class AgentBundleMissingError extends Error {
 export function readAgentBundle(root: string, bundlePath: string = AGENT_BUNDLE_PATH): AgentBundle {
   const file = path.resolve(root, bundlePath);
   if (!existsSync(file)) throw new AgentBundleMissingError(bundlePath);
-  // A bundle is a few MB; hashing it whole keeps the program synchronous, as Pulumi programs are.
+  // A bundle is about a MB; hashing it whole keeps the program synchronous, as Pulumi programs are.
   const sha256 = createHash("sha256").update(readFileSync(file)).digest("hex");
   return { path: file, sha256 };
 }

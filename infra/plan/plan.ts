@@ -53,7 +53,7 @@ export interface Plan {
 export interface PlanOptions {
   stack: string;
   root?: string;
-  /** The agent bundle to hash; defaults to dist/cli/opsdeck.js. */
+  /** The agent bundle to hash; defaults to dist/opsdeck-agent.tgz. */
   agentBundlePath?: string;
 }
 

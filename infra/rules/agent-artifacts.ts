@@ -5,10 +5,13 @@
  */
 import type { PolicyDocument, PolicyStatement } from "./policy-document";
 
-/** The bundled CLI, named by its content (docs/RUNTIME.md), so a new build is a new object. */
+/**
+ * The bundled CLI (its folder packed into a .tgz), named by its content (docs/RUNTIME.md), so a new
+ * build is a new object.
+ */
 export function agentBundleKey(sha256: string): string {
   if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`expected a sha256 hex digest, got "${sha256}"`);
-  return `artifacts/opsdeck-${sha256.slice(0, 16)}.js`;
+  return `artifacts/opsdeck-${sha256.slice(0, 16)}.tgz`;
 }
 
 /** Names the bundle in use, in `sha256sum` format (`<sha256>  <key>`), so a server can verify what it fetched. */
@@ -42,7 +45,7 @@ export function agentReadPolicyDocument({
       Effect: "Allow",
       Action: "s3:GetObject",
       Resource: [
-        `${bucketArn}/artifacts/opsdeck-*.js`,
+        `${bucketArn}/artifacts/opsdeck-*.tgz`,
         `${bucketArn}/${AGENT_POINTER_KEY}`,
         `${bucketArn}/${agentConfigKey(server)}`,
       ],

@@ -1,8 +1,8 @@
 /**
  * The first-boot steps that install the opsdeck agent on an Amazon Linux 2023 server (appended to the
  * role's user data through the fleet's `extraUserData`). They install Node.js 22, a system user and a
- * systemd service; the service fetches the bundle and this server's config from the bucket at every
- * start, and a timer restarts it when either changed. So a new agent build or config reaches running
+ * systemd service; the service fetches the bundle (the CLI's folder packed as a .tgz) and this
+ * server's config from the bucket at every start, and a timer restarts it when either changed. So a new agent build or config reaches running
  * servers without touching user data, which would only stop and start an instance, never re-run it.
  */
 import { AGENT_POINTER_KEY, agentConfigKey } from "./agent-artifacts";
@@ -24,7 +24,10 @@ export const AGENT_PATHS = {
   env: "/etc/opsdeck/agent.env",
   config: "/etc/opsdeck/opsdeck.json",
   pointer: "/etc/opsdeck/current.sha256",
-  bundle: "/opt/opsdeck/opsdeck.js",
+  /** One folder per bundle, named by its sha256; `current` links to the one in use. */
+  releases: "/opt/opsdeck/releases",
+  current: "/opt/opsdeck/current",
+  entry: "/opt/opsdeck/current/opsdeck.mjs",
   libexec: "/usr/local/libexec/opsdeck",
   state: "/var/lib/opsdeck",
   node: "/usr/bin/node-22",
@@ -47,7 +50,7 @@ export function agentBootstrapSteps(input: AgentBootstrapInput): string[] {
       "# opsdeck agent: Node.js 22 (AL2023 namespaces it as node-22), a system user, the service and its refresh timer.",
       "dnf install -y nodejs22",
       "id -u opsdeck >/dev/null 2>&1 || useradd --system --home-dir /var/lib/opsdeck --shell /sbin/nologin opsdeck",
-      `install -d -m 0755 /opt/opsdeck /etc/opsdeck ${p.libexec}`,
+      `install -d -m 0755 /opt/opsdeck ${p.releases} /etc/opsdeck ${p.libexec}`,
     ].join("\n"),
     file(p.env, "0644", environmentFile(input)),
     file(`${p.libexec}/fetch`, "0755", FETCH_SCRIPT),
@@ -87,27 +90,49 @@ function environmentFile(input: AgentBootstrapInput): string {
   ].join("\n");
 }
 
-/** Runs as root before every start: fetch the pointer, the bundle it names (verified) and this server's config. */
+/**
+ * Runs as root before every start: fetch the pointer, the bundle it names (verified, then unpacked
+ * into its own release folder, switched to in one rename) and this server's config. A fetch or
+ * unpack that fails half-way leaves the release in use as it was.
+ */
 const FETCH_SCRIPT = `#!/bin/bash
 set -euo pipefail
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 fetch() { aws s3 cp --quiet --region "$OPSDECK_REGION" "s3://$OPSDECK_BUCKET/$1" "$2"; }
+releases=${AGENT_PATHS.releases}
+current=${AGENT_PATHS.current}
 
 fetch "$OPSDECK_POINTER_KEY" "$work/current.sha256"
 read -r sha key < "$work/current.sha256"
+case "$sha" in
+  *[!0-9a-f]*|"") echo "opsdeck: unexpected sha256 in $OPSDECK_POINTER_KEY: $sha" >&2; exit 1 ;;
+esac
 case "$key" in
-  artifacts/opsdeck-*.js) ;;
+  artifacts/opsdeck-*.tgz) ;;
   *) echo "opsdeck: unexpected bundle key in $OPSDECK_POINTER_KEY: $key" >&2; exit 1 ;;
 esac
-if ! echo "$sha  ${AGENT_PATHS.bundle}" | sha256sum --check --status 2>/dev/null; then
-  fetch "$key" "$work/opsdeck.js"
-  if ! echo "$sha  $work/opsdeck.js" | sha256sum --check --status; then
+release="$releases/$sha"
+if [ ! -f "$release/opsdeck.mjs" ]; then
+  fetch "$key" "$work/opsdeck.tgz"
+  if ! echo "$sha  $work/opsdeck.tgz" | sha256sum --check --status; then
     echo "opsdeck: $key does not match its sha256 $sha" >&2
     exit 1
   fi
-  install -m 0644 "$work/opsdeck.js" ${AGENT_PATHS.bundle}
+  rm -rf "$release.partial"
+  mkdir -p "$release.partial"
+  tar -xzf "$work/opsdeck.tgz" -C "$release.partial" --no-same-owner
+  if [ ! -f "$release.partial/opsdeck.mjs" ]; then
+    echo "opsdeck: $key holds no opsdeck.mjs" >&2
+    exit 1
+  fi
+  chmod -R u=rwX,go=rX "$release.partial"
+  mv -T "$release.partial" "$release"
 fi
+ln -sfn "$release" "$current.next"
+mv -T "$current.next" "$current"
+# The service is stopped while this runs: no process still uses an older release.
+find "$releases" -mindepth 1 -maxdepth 1 ! -name "$sha" -exec rm -rf {} +
 fetch "$OPSDECK_CONFIG_KEY" "$work/opsdeck.json"
 install -m 0644 "$work/opsdeck.json" ${AGENT_PATHS.config}
 install -m 0644 "$work/current.sha256" ${AGENT_PATHS.pointer}
@@ -120,7 +145,7 @@ if [ -n "\${OPSDECK_WEBHOOK_PARAMETER:-}" ]; then
   OPSDECK_ALERT_WEBHOOK_URL="$(aws ssm get-parameter --region "$OPSDECK_REGION" --name "$OPSDECK_WEBHOOK_PARAMETER" --with-decryption --query Parameter.Value --output text)"
   export OPSDECK_ALERT_WEBHOOK_URL
 fi
-exec ${AGENT_PATHS.node} ${AGENT_PATHS.bundle} agent --config ${AGENT_PATHS.config}
+exec ${AGENT_PATHS.node} ${AGENT_PATHS.entry} agent --config ${AGENT_PATHS.config}
 `;
 
 /** Runs as root from the timer: restart the agent when the bundle pointer or the config changed. */

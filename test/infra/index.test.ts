@@ -47,7 +47,7 @@ describe("infra/index.ts, the program Pulumi runs", () => {
   });
 
   it("refuses to run without the agent bundle, saying how to build it", async () => {
-    vi.stubEnv("OPSDECK_AGENT_BUNDLE", "dist/does-not-exist/opsdeck.js");
+    vi.stubEnv("OPSDECK_AGENT_BUNDLE", "dist/does-not-exist/opsdeck-agent.tgz");
     const { config, secretKeys } = readStackConfig("dev");
     const mocks = await installPulumiMocks({ config, secretKeys });
 

@@ -25,7 +25,7 @@ describe("the offline plan of the dev stack", () => {
     plan.resources.find((r) => r.type === type && r.name === name);
 
   beforeAll(async () => {
-    plan = await buildPlan({ stack: "dev", agentBundlePath: "dist/never-built/opsdeck.js" });
+    plan = await buildPlan({ stack: "dev", agentBundlePath: "dist/never-built/opsdeck-agent.tgz" });
   });
 
   it("labels itself a plan of declared inputs, not a diff against the cloud", () => {
@@ -83,7 +83,9 @@ describe("the offline plan of the dev stack", () => {
   });
 
   it("says when the agent bundle is not built, leaving its key unknown", () => {
-    expect(plan.notes).toContainEqual(expect.stringContaining("dist/never-built/opsdeck.js is not built"));
+    expect(plan.notes).toContainEqual(
+      expect.stringContaining("dist/never-built/opsdeck-agent.tgz is not built"),
+    );
     expect(resource("aws:s3/bucketObjectv2:BucketObjectv2", "opsdeck-dev-agent-bundle")?.inputs.key).toEqual(
       UNKNOWN,
     );
@@ -97,7 +99,7 @@ describe("the offline plan", () => {
     const plan = await buildPlan({ stack: "dev", agentBundlePath: bundle.path });
 
     const upload = plan.resources.find((r) => r.name === "opsdeck-dev-agent-bundle");
-    expect(upload?.inputs.key).toBe(`artifacts/opsdeck-${bundle.sha256.slice(0, 16)}.js`);
+    expect(upload?.inputs.key).toBe(`artifacts/opsdeck-${bundle.sha256.slice(0, 16)}.tgz`);
     expect(plan.notes).toEqual([]);
   });
 

@@ -134,7 +134,7 @@ describe("a signed Graviton dashboard, agents with a webhook, Pods on a cluster 
     const dashboardPolicy = mocks.one("aws:iam/rolePolicy:RolePolicy", "opsdeck-prod-dashboard-access").inputs
       .policy;
     expect(dashboardPolicy).not.toContain("ssm:");
-    expect(await resolveOutput(outputs.agentBundleKey)).toMatch(/^artifacts\/opsdeck-[0-9a-f]{16}\.js$/);
+    expect(await resolveOutput(outputs.agentBundleKey)).toMatch(/^artifacts\/opsdeck-[0-9a-f]{16}\.tgz$/);
   });
 
   it("applies the Pods to the configured cluster, running the stack's server image by digest", async () => {

@@ -244,12 +244,12 @@ describe("dashboard release: a new version takes traffic only once healthy", () 
 describe("agent on the fleet", () => {
   const objects = () => mocks.ofType(T.object);
 
-  it("uploads the built bundle under artifacts/opsdeck-<content hash>.js", () => {
+  it("uploads the built bundle under artifacts/opsdeck-<content hash>.tgz", () => {
     const upload = objects().find((o) => o.name === "opsdeck-dev-agent-bundle");
 
     expect(upload?.inputs).toMatchObject({
       bucket: bucketName,
-      key: `artifacts/opsdeck-${bundle.sha256.slice(0, 16)}.js`,
+      key: `artifacts/opsdeck-${bundle.sha256.slice(0, 16)}.tgz`,
       checksumAlgorithm: "SHA256",
       source: expect.objectContaining({ __pulumiAsset: true }),
     });
@@ -303,7 +303,7 @@ describe("agent on the fleet", () => {
 
     expect(canGet("web01", "artifacts/agent/web01.json")).toBe(true);
     expect(canGet("web01", "artifacts/agent/db01.json")).toBe(false);
-    expect(canGet("db01", `artifacts/opsdeck-${bundle.sha256.slice(0, 16)}.js`)).toBe(true);
+    expect(canGet("db01", `artifacts/opsdeck-${bundle.sha256.slice(0, 16)}.tgz`)).toBe(true);
     expect(
       isAllowed(read("web01"), {
         action: "s3:PutObject",

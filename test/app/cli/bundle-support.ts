@@ -2,10 +2,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import * as path from "node:path";
 import { buildBundles } from "../../../scripts/build";
 
-/** Builds the `opsdeck` bundle (scripts/build.ts, as `npm run build` does) into `outDir`. */
+/** Builds the `opsdeck` bundle (scripts/build.ts, as `npm run build` does) into `outDir`; returns its entry. */
 export async function buildCli(outDir: string): Promise<string> {
   await buildBundles(["cli"], { outDir });
-  return path.join(outDir, "cli", "opsdeck.js");
+  return path.join(outDir, "cli", "opsdeck.mjs");
 }
 
 export interface Exited {

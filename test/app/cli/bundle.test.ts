@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,6 +7,7 @@ import type { BackupListing } from "../../../app/backup";
 import type { CheckResult } from "../../../app/checks";
 import { EXIT } from "../../../app/cli/exit-codes";
 import type { LogAnalysis } from "../../../app/logs";
+import { packFolder } from "../../../scripts/build";
 import { startHttpServer } from "../../support/loopback";
 import { useTempDirs } from "../../support/temp-dir";
 import { writeTree } from "../backup/helpers";
@@ -25,7 +27,7 @@ afterAll(async () => {
   await rm(buildDir, { recursive: true, force: true });
 });
 
-describe("the opsdeck bundle (dist/cli/opsdeck.js)", () => {
+describe("the opsdeck bundle (dist/cli/opsdeck.mjs and its chunks)", () => {
   it("prints its help and exits 0", async () => {
     const run = await runNode(bundle, ["--help"]);
 
@@ -115,6 +117,35 @@ describe("the opsdeck bundle (dist/cli/opsdeck.js)", () => {
   });
 });
 
+describe("the agent archive (dist/opsdeck-agent.tgz)", () => {
+  it("holds the entry, its chunks, the log-scan worker and the licences, and runs where it is unpacked", async () => {
+    const archive = path.join(buildDir, "opsdeck-agent.tgz");
+    const release = await tempDir();
+    const unpack = spawnSync("tar", ["-xzf", archive, "-C", release], { encoding: "utf8" });
+    expect(unpack.status, unpack.stderr).toBe(0);
+    const files = await readdir(release);
+
+    expect(files).toEqual(expect.arrayContaining(["opsdeck.mjs", "scan-worker.js"]));
+    expect(files.filter((f) => f.endsWith(".mjs")).length).toBeGreaterThan(10);
+    expect(files.some((f) => f.endsWith(".LEGAL.txt"))).toBe(true);
+    expect(files.filter((f) => f.endsWith(".map"))).toEqual([]);
+    const access = (await writeSampleLogs(await tempDir()))("access.log");
+    const run = await runNode(path.join(release, "opsdeck.mjs"), ["logs", "analyze", "--json", access]);
+    expect(run.code).toBe(EXIT.ok);
+    expect((JSON.parse(run.stdout) as LogAnalysis).files[0]?.format).toBe("access");
+  });
+
+  it("is the same bytes when the same build is packed again (its sha256 names the fleet's artifact)", async () => {
+    const again = path.join(await tempDir(), "again.tgz");
+    const entry = path.join(buildDir, "cli", "opsdeck.mjs");
+    await utimes(entry, new Date(), new Date());
+
+    await packFolder(path.join(buildDir, "cli"), again);
+
+    expect(await readFile(again)).toEqual(await readFile(path.join(buildDir, "opsdeck-agent.tgz")));
+  });
+});
+
 describe("bin/opsdeck in a checkout", () => {
   it("runs the TypeScript sources when told to (or when the bundle is stale)", async () => {
     const run = await runNode(path.join(root, "bin/opsdeck"), ["--version"], {
@@ -123,5 +154,16 @@ describe("bin/opsdeck in a checkout", () => {
 
     expect(run.code).toBe(EXIT.ok);
     expect(run.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it("loads a command's modules from the sources too (they are imported when the command runs)", async () => {
+    const access = (await writeSampleLogs(await tempDir()))("access.log");
+
+    const run = await runNode(path.join(root, "bin/opsdeck"), ["logs", "analyze", "--json", access], {
+      env: { OPSDECK_CLI_FROM: "source" },
+    });
+
+    expect(run.code).toBe(EXIT.ok);
+    expect((JSON.parse(run.stdout) as LogAnalysis).files[0]?.format).toBe("access");
   });
 });

@@ -68,7 +68,7 @@ describe("ensureAgentBundle", () => {
 
     expect(attempt).toThrow(AgentBundleMissingError);
     expect(attempt).toThrow(
-      /dist\/cli\/opsdeck\.js does not exist and building it failed \(esbuild: entry app\/cli\/main\.ts does not exist\): run `npm run build` first/,
+      /dist\/opsdeck-agent\.tgz does not exist and building it failed \(esbuild: entry app\/cli\/main\.ts does not exist\): run `npm run build` first/,
     );
     expect(existsSync(path.join(root, "dist"))).toBe(false);
   });
@@ -77,11 +77,11 @@ describe("ensureAgentBundle", () => {
     const root = await tempDir();
 
     expect(() =>
-      ensureAgentBundle(root, "elsewhere/opsdeck.js", {
+      ensureAgentBundle(root, "elsewhere/opsdeck-agent.tgz", {
         build: () => {
           throw new Error("must not build");
         },
       }),
-    ).toThrow(/elsewhere\/opsdeck\.js does not exist: run `npm run build` first/);
+    ).toThrow(/elsewhere\/opsdeck-agent\.tgz does not exist: run `npm run build` first/);
   });
 });

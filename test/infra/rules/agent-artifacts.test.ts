@@ -13,12 +13,12 @@ const bucketArn = "arn:aws:s3:::opsdeck-dev-backups-abc1234";
 
 describe("agent artifacts", () => {
   it("name the bundle by its content under artifacts/", () => {
-    expect(agentBundleKey(sha)).toBe("artifacts/opsdeck-df7ef897d677012b.js");
+    expect(agentBundleKey(sha)).toBe("artifacts/opsdeck-df7ef897d677012b.tgz");
     expect(() => agentBundleKey("not-a-hash")).toThrow(/sha256/);
   });
 
   it("point at the bundle in sha256sum format, so a server can verify what it fetched", () => {
-    expect(agentPointer(sha)).toBe(`${sha}  artifacts/opsdeck-df7ef897d677012b.js\n`);
+    expect(agentPointer(sha)).toBe(`${sha}  artifacts/opsdeck-df7ef897d677012b.tgz\n`);
     expect(AGENT_POINTER_KEY).toBe("artifacts/agent/current.sha256");
   });
 

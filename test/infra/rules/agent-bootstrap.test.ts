@@ -43,7 +43,7 @@ describe("the agent's first-boot steps", () => {
   it("install Node.js 22 and run `opsdeck agent` with the fetched config under node-22", () => {
     expect(userData).toContain("dnf install -y nodejs22");
     expect(fileWritten(`${AGENT_PATHS.libexec}/run`)).toContain(
-      "exec /usr/bin/node-22 /opt/opsdeck/opsdeck.js agent --config /etc/opsdeck/opsdeck.json",
+      "exec /usr/bin/node-22 /opt/opsdeck/current/opsdeck.mjs agent --config /etc/opsdeck/opsdeck.json",
     );
   });
 
@@ -59,13 +59,11 @@ describe("the agent's first-boot steps", () => {
     );
   });
 
-  it("verify the fetched bundle against the pointer's sha256 before installing it", () => {
+  it("verify the fetched bundle against the pointer's sha256 before unpacking it", () => {
     const fetch = fileWritten(`${AGENT_PATHS.libexec}/fetch`);
 
-    expect(fetch).toMatch(
-      /sha256sum --check --status;[\s\S]*exit 1[\s\S]*install -m 0644 "\$work\/opsdeck.js"/,
-    );
-    expect(fetch).toContain("artifacts/opsdeck-*.js) ;;");
+    expect(fetch).toMatch(/sha256sum --check --status;[\s\S]*exit 1[\s\S]*tar -xzf "\$work\/opsdeck.tgz"/);
+    expect(fetch).toContain("artifacts/opsdeck-*.tgz) ;;");
   });
 
   it("keep the webhook in the agent's environment only, read from SSM at each start", () => {

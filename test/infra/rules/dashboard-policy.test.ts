@@ -31,7 +31,7 @@ describe("the dashboard function's policy", () => {
   it("reads host heartbeats but not backup archives or agent artifacts", () => {
     expect(can("s3:GetObject", `${bucketArn}/hosts/web01.json`)).toBe(true);
     expect(can("s3:GetObject", `${bucketArn}/backups/web01/x.tar.gz`)).toBe(false);
-    expect(can("s3:GetObject", `${bucketArn}/artifacts/opsdeck-0123456789abcdef.js`)).toBe(false);
+    expect(can("s3:GetObject", `${bucketArn}/artifacts/opsdeck-0123456789abcdef.tgz`)).toBe(false);
   });
 
   it("lists its own prefixes, heartbeats and backup listings, but not artifacts or the bucket root", () => {
