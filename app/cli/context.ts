@@ -63,6 +63,7 @@ export class CliContext {
 
   /** Structured logs on stderr: warnings by default (stdout stays the command's output). */
   async logger(defaultLevel = "warn"): Promise<Logger> {
+    if (this.cachedLogger) return this.cachedLogger;
     const { createLogger } = await import("../lib/logger.js");
     this.cachedLogger ??= createLogger("opsdeck", {
       level: this.io.env.OPSDECK_LOG_LEVEL ?? (this.verbose ? "debug" : defaultLevel),
