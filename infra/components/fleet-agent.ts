@@ -7,8 +7,10 @@ import {
   agentConfigKey,
   agentPointer,
   agentReadPolicyDocument,
+  LEGACY_POINTER_KEY,
 } from "../rules/agent-artifacts";
 import { agentBootstrapSteps } from "../rules/agent-bootstrap";
+import { legacyLauncherObjects } from "../rules/agent-legacy-launcher";
 import type { Tags } from "../rules/tags";
 import type { FleetServer } from "./fleet";
 
@@ -92,49 +94,62 @@ export class FleetAgent extends pulumi.ComponentResource {
   }
 
   private uploadBundle(name: string): aws.s3.BucketObjectv2 {
-    const { bundle, bucket } = this.args;
-    const object = new aws.s3.BucketObjectv2(
-      `${name}-bundle`,
+    const { bundle } = this.args;
+    const object = this.uploadArtifact(`${name}-bundle`, {
+      key: pulumi.output(bundle.sha256).apply(agentBundleKey),
+      source: new pulumi.asset.FileAsset(bundle.path),
+      contentType: "application/gzip",
+    });
+    // A pointer names the bundle in use; written after the bundle so it never names a missing object.
+    this.uploadArtifact(
+      `${name}-release-pointer`,
       {
-        bucket: bucket.name,
-        key: pulumi.output(bundle.sha256).apply(agentBundleKey),
-        source: new pulumi.asset.FileAsset(bundle.path),
-        contentType: "application/gzip",
-        // Buckets with Object Lock accept uploads only with a checksum.
-        checksumAlgorithm: "SHA256",
-        tags: this.args.tags,
-      },
-      { parent: this },
-    );
-    // The pointer names the bundle in use; written after the bundle so it never names a missing object.
-    new aws.s3.BucketObjectv2(
-      `${name}-pointer`,
-      {
-        bucket: bucket.name,
         key: AGENT_POINTER_KEY,
         content: pulumi.output(bundle.sha256).apply(agentPointer),
         contentType: "text/plain",
-        checksumAlgorithm: "SHA256",
-        tags: this.args.tags,
       },
-      { parent: this, dependsOn: [object] },
+      [object],
+    );
+    // Servers bootstrapped before the archive: the launcher that runs it, under the pointer they read.
+    // This resource has owned that key since the first agent, so updating it never deletes the object.
+    const legacy = pulumi.output(bundle.sha256).apply(legacyLauncherObjects);
+    const launcher = this.uploadArtifact(
+      `${name}-legacy-launcher`,
+      { key: legacy.key, content: legacy.content, contentType: "text/javascript" },
+      [object],
+    );
+    this.uploadArtifact(
+      `${name}-pointer`,
+      { key: LEGACY_POINTER_KEY, content: legacy.pointer, contentType: "text/plain" },
+      [launcher],
     );
     return object;
   }
 
-  private uploadConfig(name: string, server: ServerConfig): void {
-    new aws.s3.BucketObjectv2(
-      `${name}-${server.name}-config`,
+  private uploadArtifact(
+    name: string,
+    args: Pick<aws.s3.BucketObjectv2Args, "key" | "source" | "content" | "contentType">,
+    dependsOn: pulumi.Resource[] = [],
+  ): aws.s3.BucketObjectv2 {
+    return new aws.s3.BucketObjectv2(
+      name,
       {
+        ...args,
         bucket: this.args.bucket.name,
-        key: agentConfigKey(server.name),
-        content: this.args.configJson(server),
-        contentType: "application/json",
+        // Buckets with Object Lock accept uploads only with a checksum.
         checksumAlgorithm: "SHA256",
         tags: this.args.tags,
       },
-      { parent: this },
+      { parent: this, dependsOn },
     );
+  }
+
+  private uploadConfig(name: string, server: ServerConfig): void {
+    this.uploadArtifact(`${name}-${server.name}-config`, {
+      key: agentConfigKey(server.name),
+      content: this.args.configJson(server),
+      contentType: "application/json",
+    });
   }
 
   private storeWebhook(name: string): aws.ssm.Parameter | undefined {

@@ -10,15 +10,29 @@ import type { PolicyDocument, PolicyStatement } from "./policy-document";
  * build is a new object.
  */
 export function agentBundleKey(sha256: string): string {
-  if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`expected a sha256 hex digest, got "${sha256}"`);
-  return `artifacts/opsdeck-${sha256.slice(0, 16)}.tgz`;
+  return contentKey(sha256, "tgz");
 }
 
 /** Names the bundle in use, in `sha256sum` format (`<sha256>  <key>`), so a server can verify what it fetched. */
-export const AGENT_POINTER_KEY = "artifacts/agent/current.sha256";
+export const AGENT_POINTER_KEY = "artifacts/agent/release.sha256";
 
 export function agentPointer(sha256: string): string {
   return `${sha256}  ${agentBundleKey(sha256)}\n`;
+}
+
+/**
+ * What servers bootstrapped before the bundle became an archive read: this pointer, naming one
+ * `artifacts/opsdeck-<sha16>.js` (agent-legacy-launcher.ts).
+ */
+export const LEGACY_POINTER_KEY = "artifacts/agent/current.sha256";
+
+export function legacyLauncherKey(sha256: string): string {
+  return contentKey(sha256, "js");
+}
+
+function contentKey(sha256: string, extension: string): string {
+  if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`expected a sha256 hex digest, got "${sha256}"`);
+  return `artifacts/opsdeck-${sha256.slice(0, 16)}.${extension}`;
 }
 
 /** One server's app config (storage, host name, its role's sections). */
@@ -33,7 +47,10 @@ export interface AgentReadPolicyInput {
   webhookParameterArn?: string;
 }
 
-/** What a server's agent reads besides its own prefixes: the bundles, the pointer, its own config, the webhook. */
+/**
+ * What a server's agent reads besides its own prefixes: the bundles, the pointer, its own config, the
+ * webhook; and the legacy launcher and its pointer, for servers bootstrapped before the archive.
+ */
 export function agentReadPolicyDocument({
   bucketArn,
   server,
@@ -47,6 +64,8 @@ export function agentReadPolicyDocument({
       Resource: [
         `${bucketArn}/artifacts/opsdeck-*.tgz`,
         `${bucketArn}/${AGENT_POINTER_KEY}`,
+        `${bucketArn}/artifacts/opsdeck-*.js`,
+        `${bucketArn}/${LEGACY_POINTER_KEY}`,
         `${bucketArn}/${agentConfigKey(server)}`,
       ],
     },

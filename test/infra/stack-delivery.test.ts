@@ -3,6 +3,7 @@
  * function and its image, the agent on the fleet and the Kubernetes Pods, checked on what the program
  * registers under Pulumi's mock runtime.
  */
+import { createHash } from "node:crypto";
 import { Pod } from "kubernetes-models/v1/Pod";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { AgentBundle } from "../../infra/lookups/agent-bundle";
@@ -256,11 +257,31 @@ describe("agent on the fleet", () => {
   });
 
   it("points at that bundle with its full sha256, written only after the bundle", () => {
-    const pointer = objects().find((o) => o.inputs.key === "artifacts/agent/current.sha256");
+    const pointer = objects().find((o) => o.inputs.key === "artifacts/agent/release.sha256");
     const upload = objects().find((o) => o.name === "opsdeck-dev-agent-bundle");
 
     expect(pointer?.inputs.content).toBe(`${bundle.sha256}  ${upload?.inputs.key}\n`);
     expect(pointer?.dependencies).toContain(upload?.urn);
+    expect(mocks.one(T.instance, "opsdeck-dev-fleet-web01").inputs.userData).toContain(
+      "OPSDECK_POINTER_KEY=artifacts/agent/release.sha256\n",
+    );
+  });
+
+  it("keeps servers bootstrapped before the archive running: the launcher for this bundle under the pointer they read", () => {
+    const legacyPointer = objects().find((o) => o.inputs.key === "artifacts/agent/current.sha256");
+    const launcher = objects().find((o) => o.name === "opsdeck-dev-agent-legacy-launcher");
+    const upload = objects().find((o) => o.name === "opsdeck-dev-agent-bundle");
+    const launcherSha = createHash("sha256")
+      .update(launcher?.inputs.content ?? "")
+      .digest("hex");
+
+    // The resource that has owned this key since the first agent, so an update rewrites the object in place.
+    expect(legacyPointer?.name).toBe("opsdeck-dev-agent-pointer");
+    expect(legacyPointer?.inputs.content).toBe(`${launcherSha}  ${launcher?.inputs.key}\n`);
+    expect(launcher?.inputs.key).toBe(`artifacts/opsdeck-${launcherSha.slice(0, 16)}.js`);
+    expect(launcher?.inputs.content).toContain(`"sha256":"${bundle.sha256}","key":"${upload?.inputs.key}"`);
+    expect(legacyPointer?.dependencies).toContain(launcher?.urn);
+    expect(launcher?.dependencies).toContain(upload?.urn);
   });
 
   it("gives each server its app config: the bucket as store, its own host name, its role's backup jobs", () => {

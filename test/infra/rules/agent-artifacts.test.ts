@@ -5,6 +5,8 @@ import {
   agentConfigKey,
   agentPointer,
   agentReadPolicyDocument,
+  LEGACY_POINTER_KEY,
+  legacyLauncherKey,
 } from "../../../infra/rules/agent-artifacts";
 import { isAllowed } from "../../support/iam-evaluator";
 
@@ -19,19 +21,28 @@ describe("agent artifacts", () => {
 
   it("point at the bundle in sha256sum format, so a server can verify what it fetched", () => {
     expect(agentPointer(sha)).toBe(`${sha}  artifacts/opsdeck-df7ef897d677012b.tgz\n`);
-    expect(AGENT_POINTER_KEY).toBe("artifacts/agent/current.sha256");
+    expect(AGENT_POINTER_KEY).toBe("artifacts/agent/release.sha256");
   });
 
-  it("let a server read the bundles, the pointer and its own config only", () => {
+  it("keep the pointer and key pattern servers bootstrapped before the archive still read", () => {
+    // Their fetch script (test/fixtures/agent/pre-archive/fetch) reads this key and accepts only these names.
+    expect(LEGACY_POINTER_KEY).toBe("artifacts/agent/current.sha256");
+    expect(legacyLauncherKey(sha)).toMatch(/^artifacts\/opsdeck-[0-9a-f]{16}\.js$/);
+  });
+
+  it("let a server read the bundles, the pointers, the legacy launchers and its own config only", () => {
     const policy = agentReadPolicyDocument({ bucketArn, server: "web01" });
     const canRead = (key: string) =>
       isAllowed(policy, { action: "s3:GetObject", resource: `${bucketArn}/${key}` });
 
     expect(canRead(agentBundleKey(sha))).toBe(true);
     expect(canRead(AGENT_POINTER_KEY)).toBe(true);
+    expect(canRead(legacyLauncherKey(sha))).toBe(true);
+    expect(canRead(LEGACY_POINTER_KEY)).toBe(true);
     expect(canRead(agentConfigKey("web01"))).toBe(true);
     expect(canRead(agentConfigKey("db01"))).toBe(false);
     expect(canRead("artifacts/other.js")).toBe(false);
+    expect(canRead("artifacts/agent/other.sha256")).toBe(false);
     expect(
       isAllowed(policy, { action: "s3:PutObject", resource: `${bucketArn}/${agentConfigKey("web01")}` }),
     ).toBe(false);

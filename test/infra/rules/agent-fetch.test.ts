@@ -1,12 +1,13 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readlinkSync } from "node:fs";
-import { chmod, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { AGENT_POINTER_KEY, agentBundleKey, agentConfigKey } from "../../../infra/rules/agent-artifacts";
 import { AGENT_PATHS, agentBootstrapSteps } from "../../../infra/rules/agent-bootstrap";
 import { packFolder } from "../../../scripts/build";
+import { fakeBucket, relocate } from "../../support/agent-server";
 import { useTempDirs } from "../../support/temp-dir";
 
 /**
@@ -27,15 +28,7 @@ interface Server {
 
 async function server(): Promise<Server> {
   const root = await tempDir();
-  const bucket = path.join(root, "bucket");
-  const bin = path.join(root, "bin");
-  await mkdir(bin, { recursive: true });
-  // The only `aws` call the script makes: s3 cp --quiet --region <r> s3://<bucket>/<key> <file>.
-  await writeFile(
-    path.join(bin, "aws"),
-    `#!/bin/bash\nset -e\nsrc="\${@: -2:1}"\ncp "${bucket}/\${src#s3://*/}" "\${@: -1}"\n`,
-  );
-  await chmod(path.join(bin, "aws"), 0o755);
+  const { bucket, bin } = await fakeBucket(root);
   const steps = agentBootstrapSteps({
     server: "web01",
     bucketName: "opsdeck-test",
@@ -44,13 +37,12 @@ async function server(): Promise<Server> {
     refreshMinutes: 5,
   });
   const fetchStep = steps.find((step) => step.startsWith(`cat > ${AGENT_PATHS.libexec}/fetch`)) as string;
-  const script = fetchStep
-    .slice(fetchStep.indexOf("\n") + 1, fetchStep.indexOf("OPSDECK_FILE\n"))
-    .replaceAll("/opt/opsdeck", path.join(root, "opt"))
-    .replaceAll("/etc/opsdeck", path.join(root, "etc"));
+  const script = relocate(
+    fetchStep.slice(fetchStep.indexOf("\n") + 1, fetchStep.indexOf("OPSDECK_FILE\n")),
+    root,
+  );
   await mkdir(path.join(root, "opt", "releases"), { recursive: true });
   await mkdir(path.join(root, "etc"), { recursive: true });
-  await mkdir(path.join(bucket, "artifacts", "agent"), { recursive: true });
   await writeFile(path.join(bucket, agentConfigKey("web01")), '{"hosts":{"name":"web01"}}\n');
   const env = {
     HOME: root,
