@@ -5,7 +5,7 @@ import { type BackupRecord, createBackup } from "./create";
 import { backupStaleAfterMs } from "./freshness";
 import type { BackupEventListener } from "./progress";
 import { type PruneResult, pruneBackups } from "./prune";
-import { type VerifyResult, verifyBackup } from "./verify";
+import type { VerifyResult } from "./verify";
 import { defaultBackupHost } from "./version";
 
 /** What the agent and the CLI share when they run configured jobs. */
@@ -58,6 +58,8 @@ export async function runBackupJob(context: BackupJobContext, label: string): Pr
     ...(context.estimate ? { estimate: true } : {}),
   });
   if (!context.config.verifyAfterCreate) return { record };
+  // Verifying reads the archive with node-tar's parser (~250 KB of code): loaded only when asked for.
+  const { verifyBackup } = await import("./verify.js");
   const verify = await verifyBackup({
     store: context.store,
     backup: record.key,
