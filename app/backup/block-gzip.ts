@@ -21,7 +21,7 @@ export interface BlockGzipOptions {
 const DEFAULT_GZIP_BLOCK_SIZE = 1024 * 1024;
 
 /**
- * Each thread beyond this one is a worker of ~16 MiB; beyond four the tar side (one thread) cannot
+ * Each thread beyond this one is a worker of ~12 MiB; beyond four the tar side (one thread) cannot
  * keep them busy anyway. `compressor.threads` sets another number, 1 for the least memory.
  */
 export function defaultGzipThreads(): number {

@@ -84,7 +84,7 @@ parentPort.on("message", (length) => {
 const WORKER_YOUNG_GENERATION_MB = 1;
 
 /**
- * A GzipBlockCompressor on a worker thread (~16 MiB resident: its isolate, its instance and the
+ * A GzipBlockCompressor on a worker thread (~12 MiB resident: its isolate, its instance and the
  * two shared blocks). One block at a time: start(), then result() before the next start().
  */
 export class GzipBlockWorker {
