@@ -138,6 +138,15 @@ install -m 0644 "$work/opsdeck.json" ${AGENT_PATHS.config}
 install -m 0644 "$work/current.sha256" ${AGENT_PATHS.pointer}
 `;
 
+/**
+ * The agent's V8 young generation, capped at 2 MiB semi-spaces. A long-running agent otherwise grows
+ * them to V8's maximum, because the objects from its start (config, schemas) and from every log
+ * poll count towards that growth. Measured on Node 20 (docs/benchmarks/backup.md): ~19 MiB less
+ * resident while following 4,000 log lines a second, for ~0.4% of a core more collection. A 1 GiB
+ * backup peaks 11 MiB lower (110 → 99 MiB), at the same speed.
+ */
+export const AGENT_NODE_FLAGS = "--max-semi-space-size=2";
+
 /** Runs as the service user: read the webhook secret into the environment only, then become the agent. */
 const RUN_SCRIPT = `#!/bin/bash
 set -euo pipefail
@@ -145,7 +154,7 @@ if [ -n "\${OPSDECK_WEBHOOK_PARAMETER:-}" ]; then
   OPSDECK_ALERT_WEBHOOK_URL="$(aws ssm get-parameter --region "$OPSDECK_REGION" --name "$OPSDECK_WEBHOOK_PARAMETER" --with-decryption --query Parameter.Value --output text)"
   export OPSDECK_ALERT_WEBHOOK_URL
 fi
-exec ${AGENT_PATHS.node} ${AGENT_PATHS.entry} agent --config ${AGENT_PATHS.config}
+exec ${AGENT_PATHS.node} ${AGENT_NODE_FLAGS} ${AGENT_PATHS.entry} agent --config ${AGENT_PATHS.config}
 `;
 
 /** Runs as root from the timer: restart the agent when the bundle pointer or the config changed. */

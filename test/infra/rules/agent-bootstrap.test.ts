@@ -1,6 +1,9 @@
 import { spawnSync } from "node:child_process";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { AGENT_PATHS, agentBootstrapSteps } from "../../../infra/rules/agent-bootstrap";
+import { AGENT_NODE_FLAGS, AGENT_PATHS, agentBootstrapSteps } from "../../../infra/rules/agent-bootstrap";
 import { renderUserData } from "../../../infra/rules/user-data";
 
 const input = {
@@ -43,8 +46,42 @@ describe("the agent's first-boot steps", () => {
   it("install Node.js 22 and run `opsdeck agent` with the fetched config under node-22", () => {
     expect(userData).toContain("dnf install -y nodejs22");
     expect(fileWritten(`${AGENT_PATHS.libexec}/run`)).toContain(
-      "exec /usr/bin/node-22 /opt/opsdeck/current/opsdeck.mjs agent --config /etc/opsdeck/opsdeck.json",
+      "exec /usr/bin/node-22 --max-semi-space-size=2 /opt/opsdeck/current/opsdeck.mjs agent --config /etc/opsdeck/opsdeck.json",
     );
+  });
+
+  it("start the agent with its young generation capped, a flag node accepts", async () => {
+    const root = await mkdtemp(path.join(tmpdir(), "opsdeck-agent-run-"));
+    try {
+      await mkdir(path.join(root, "opt", "current"), { recursive: true });
+      // Stands in for the CLI: records how node started it (node refuses a flag it does not know).
+      await writeFile(
+        path.join(root, "opt", "current", "opsdeck.mjs"),
+        [
+          `import { writeFileSync } from "node:fs";`,
+          `writeFileSync(process.env.RECORD, JSON.stringify({ execArgv: process.execArgv, argv: process.argv.slice(2) }));`,
+        ].join("\n"),
+      );
+      const script = fileWritten(`${AGENT_PATHS.libexec}/run`)
+        .replaceAll("/opt/opsdeck", path.join(root, "opt"))
+        .replaceAll("/etc/opsdeck", path.join(root, "etc"))
+        .replace(AGENT_PATHS.node, process.execPath);
+      const record = path.join(root, "started.json");
+
+      const run = spawnSync("bash", ["-c", script], {
+        env: { HOME: root, PATH: process.env.PATH ?? "", RECORD: record },
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+
+      expect(run.stderr).toBe("");
+      expect(run.status).toBe(0);
+      const started = JSON.parse(await readFile(record, "utf8"));
+      expect(started.execArgv).toEqual([AGENT_NODE_FLAGS]);
+      expect(started.argv).toEqual(["agent", "--config", path.join(root, "etc", "opsdeck.json")]);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 
   it("tell the service where its bucket, config and webhook are, and its host name", () => {
