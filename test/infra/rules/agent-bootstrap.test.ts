@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { AGENT_NODE_FLAGS, AGENT_PATHS, agentBootstrapSteps } from "../../../infra/rules/agent-bootstrap";
 import { renderUserData } from "../../../infra/rules/user-data";
+import { relocate } from "../../support/agent-server";
 
 const input = {
   server: "db01",
@@ -62,10 +63,10 @@ describe("the agent's first-boot steps", () => {
           `writeFileSync(process.env.RECORD, JSON.stringify({ execArgv: process.execArgv, argv: process.argv.slice(2) }));`,
         ].join("\n"),
       );
-      const script = fileWritten(`${AGENT_PATHS.libexec}/run`)
-        .replaceAll("/opt/opsdeck", path.join(root, "opt"))
-        .replaceAll("/etc/opsdeck", path.join(root, "etc"))
-        .replace(AGENT_PATHS.node, process.execPath);
+      const script = relocate(fileWritten(`${AGENT_PATHS.libexec}/run`), root).replace(
+        AGENT_PATHS.node,
+        process.execPath,
+      );
       const record = path.join(root, "started.json");
 
       const run = spawnSync("bash", ["-c", script], {

@@ -1,13 +1,10 @@
-import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readlinkSync } from "node:fs";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { AGENT_POINTER_KEY, agentBundleKey, agentConfigKey } from "../../../infra/rules/agent-artifacts";
+import { AGENT_POINTER_KEY, agentBundleKey } from "../../../infra/rules/agent-artifacts";
 import { AGENT_PATHS, agentBootstrapSteps } from "../../../infra/rules/agent-bootstrap";
-import { packFolder } from "../../../scripts/build";
-import { fakeBucket, relocate } from "../../support/agent-server";
+import { agentServerHome, packBundle, relocate } from "../../support/agent-server";
 import { useTempDirs } from "../../support/temp-dir";
 
 /**
@@ -28,7 +25,7 @@ interface Server {
 
 async function server(): Promise<Server> {
   const root = await tempDir();
-  const { bucket, bin } = await fakeBucket(root);
+  const home = await agentServerHome(root, AGENT_POINTER_KEY);
   const steps = agentBootstrapSteps({
     server: "web01",
     bucketName: "opsdeck-test",
@@ -43,26 +40,10 @@ async function server(): Promise<Server> {
   );
   await mkdir(path.join(root, "opt", "releases"), { recursive: true });
   await mkdir(path.join(root, "etc"), { recursive: true });
-  await writeFile(path.join(bucket, agentConfigKey("web01")), '{"hosts":{"name":"web01"}}\n');
-  const env = {
-    HOME: root,
-    PATH: `${bin}:${process.env.PATH ?? ""}`,
-    OPSDECK_BUCKET: "opsdeck-test",
-    OPSDECK_REGION: "eu-west-1",
-    OPSDECK_POINTER_KEY: AGENT_POINTER_KEY,
-    OPSDECK_CONFIG_KEY: agentConfigKey("web01"),
-  };
   return {
     root,
-    bucket,
-    run: () => {
-      const result = spawnSync("bash", ["-c", script], {
-        env,
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      return { status: result.status, stderr: result.stderr };
-    },
+    bucket: home.bucket,
+    run: () => home.bash(script),
     current: () => path.basename(readlinkSync(path.join(root, "opt", "current"))),
     releases: async () => (await readdir(path.join(root, "opt", "releases"))).sort(),
   };
@@ -70,12 +51,8 @@ async function server(): Promise<Server> {
 
 /** Packs a bundle folder as the build does and publishes it with its pointer, as the stack does. */
 async function publish(s: Server, files: Record<string, string>, options: { pointAt?: string } = {}) {
-  const dir = await tempDir();
-  for (const [name, content] of Object.entries(files)) await writeFile(path.join(dir, name), content);
-  const archive = path.join(await tempDir(), "opsdeck-agent.tgz");
-  await packFolder(dir, archive);
-  const bytes = await readFile(archive);
-  const sha = options.pointAt ?? createHash("sha256").update(bytes).digest("hex");
+  const { bytes, sha256 } = await packBundle(files);
+  const sha = options.pointAt ?? sha256;
   await writeFile(path.join(s.bucket, agentBundleKey(sha)), bytes);
   await writeFile(path.join(s.bucket, AGENT_POINTER_KEY), `${sha}  ${agentBundleKey(sha)}\n`);
   return sha;

@@ -1,13 +1,10 @@
-import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { agentBundleKey, agentConfigKey, LEGACY_POINTER_KEY } from "../../../infra/rules/agent-artifacts";
+import { agentBundleKey, LEGACY_POINTER_KEY } from "../../../infra/rules/agent-artifacts";
 import { legacyLauncherObjects } from "../../../infra/rules/agent-legacy-launcher";
-import { packFolder } from "../../../scripts/build";
-import { fakeBucket, relocate } from "../../support/agent-server";
+import { agentServerHome, packBundle, relocate } from "../../support/agent-server";
 import { useTempDirs } from "../../support/temp-dir";
 
 /**
@@ -33,41 +30,25 @@ interface OldServer {
 
 async function oldServer(): Promise<OldServer> {
   const root = await tempDir();
-  const { bucket, bin } = await fakeBucket(root);
   const state = path.join(root, "state");
   const record = path.join(root, "started.json");
-  await Promise.all(["opt", "etc", "state"].map((dir) => mkdir(path.join(root, dir))));
-  await writeFile(path.join(bucket, agentConfigKey("web01")), '{"hosts":{"name":"web01"}}\n');
-  const env = {
-    HOME: root,
-    PATH: `${bin}:${process.env.PATH ?? ""}`,
-    // As in the old /etc/opsdeck/agent.env; systemd sets STATE_DIRECTORY from StateDirectory=opsdeck.
-    OPSDECK_BUCKET: "opsdeck-test",
-    OPSDECK_REGION: "eu-west-1",
-    OPSDECK_POINTER_KEY: LEGACY_POINTER_KEY,
-    OPSDECK_CONFIG_KEY: agentConfigKey("web01"),
+  // The old /etc/opsdeck/agent.env named the legacy pointer; systemd sets STATE_DIRECTORY from StateDirectory=opsdeck.
+  const home = await agentServerHome(root, LEGACY_POINTER_KEY, {
     STATE_DIRECTORY: state,
     STARTED_RECORD: record,
-  };
+  });
+  await Promise.all(["opt", "etc", "state"].map((dir) => mkdir(path.join(root, dir))));
   const script = async (name: string) =>
     relocate(await readFile(path.join(FIXTURES, name), "utf8"), root).replace(
       "/usr/bin/node-22",
       process.execPath,
     );
   const [fetchScript, runScript] = await Promise.all([script("fetch"), script("run")]);
-  const bash = (text: string) => {
-    const result = spawnSync("bash", ["-c", text], {
-      env,
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    return { status: result.status, stderr: result.stderr };
-  };
   return {
-    bucket,
+    bucket: home.bucket,
     releases: async () => (await readdir(path.join(state, "releases"))).sort(),
-    fetch: () => bash(fetchScript),
-    run: () => bash(runScript),
+    fetch: () => home.bash(fetchScript),
+    run: () => home.bash(runScript),
     started: () => {
       const { url, argv } = JSON.parse(readFileSync(record, "utf8")) as { url: string; argv: string[] };
       return {
@@ -95,12 +76,8 @@ function entryPoint(version: string): Record<string, string> {
  * launcher for it and the legacy pointer. `archiveSha` overrides the sha256 the launcher expects.
  */
 async function publish(s: OldServer, files: Record<string, string>, options: { archiveSha?: string } = {}) {
-  const dir = await tempDir();
-  for (const [name, content] of Object.entries(files)) await writeFile(path.join(dir, name), content);
-  const archive = path.join(await tempDir(), "opsdeck-agent.tgz");
-  await packFolder(dir, archive);
-  const bytes = await readFile(archive);
-  const sha = options.archiveSha ?? createHash("sha256").update(bytes).digest("hex");
+  const { bytes, sha256 } = await packBundle(files);
+  const sha = options.archiveSha ?? sha256;
   await writeFile(path.join(s.bucket, agentBundleKey(sha)), bytes);
   const launcher = legacyLauncherObjects(sha);
   await writeFile(path.join(s.bucket, launcher.key), launcher.content);
