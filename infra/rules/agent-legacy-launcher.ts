@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import { agentBundleKey, legacyLauncherKey } from "./agent-artifacts";
 
 /** The launcher for one release archive: its sha256 and key are written into it. */
-export function legacyLauncher(bundleSha256: string): string {
+function legacyLauncher(bundleSha256: string): string {
   const release = { sha256: bundleSha256, key: agentBundleKey(bundleSha256) };
   return LAUNCHER.replace("__RELEASE__", JSON.stringify(release));
 }

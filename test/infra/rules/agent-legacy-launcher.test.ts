@@ -85,6 +85,15 @@ async function publish(s: OldServer, files: Record<string, string>, options: { a
   return sha;
 }
 
+/** A server that fetched and ran one release through the launcher. */
+async function runningRelease(version: string): Promise<{ s: OldServer; sha: string }> {
+  const s = await oldServer();
+  const sha = await publish(s, entryPoint(version));
+  s.fetch();
+  s.run();
+  return { s, sha };
+}
+
 describe("a server bootstrapped before the archive, on the legacy launcher", () => {
   it("fetches the launcher with its own script and runs the release's CLI with the agent's arguments", async () => {
     const s = await oldServer();
@@ -104,10 +113,7 @@ describe("a server bootstrapped before the archive, on the legacy launcher", () 
   });
 
   it("switches to a new release at the next start and removes the older one", async () => {
-    const s = await oldServer();
-    await publish(s, entryPoint("v1"));
-    s.fetch();
-    s.run();
+    const { s } = await runningRelease("v1");
     const second = await publish(s, entryPoint("v2"));
 
     expect(s.fetch().status).toBe(0);
@@ -121,10 +127,7 @@ describe("a server bootstrapped before the archive, on the legacy launcher", () 
   });
 
   it("runs an installed release without fetching its archive again", async () => {
-    const s = await oldServer();
-    const sha = await publish(s, entryPoint("v1"));
-    s.fetch();
-    s.run();
+    const { s, sha } = await runningRelease("v1");
     await rm(path.join(s.bucket, agentBundleKey(sha)));
 
     expect(s.run()).toEqual({ status: 0, stderr: "" });
@@ -132,10 +135,7 @@ describe("a server bootstrapped before the archive, on the legacy launcher", () 
   });
 
   it("refuses an archive that does not match its sha256, keeping the release in use and leaving nothing half-fetched", async () => {
-    const s = await oldServer();
-    const good = await publish(s, entryPoint("v1"));
-    s.fetch();
-    s.run();
+    const { s, sha: good } = await runningRelease("v1");
     await publish(s, entryPoint("tampered"), { archiveSha: "0".repeat(64) });
 
     expect(s.fetch().status).toBe(0);
@@ -147,10 +147,7 @@ describe("a server bootstrapped before the archive, on the legacy launcher", () 
   });
 
   it("refuses an archive without the entry point, unpacking nothing into place", async () => {
-    const s = await oldServer();
-    const good = await publish(s, entryPoint("v1"));
-    s.fetch();
-    s.run();
+    const { s, sha: good } = await runningRelease("v1");
     const empty = await publish(s, { "README.txt": "no entry\n" });
 
     s.fetch();
